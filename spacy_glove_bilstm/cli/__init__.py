@@ -12,3 +12,4 @@ app = typer.Typer(
 )
 
 # Command modules (each one imports `app` from here and decorates its command).
+from . import convert  # noqa: E402,F401
