@@ -1,0 +1,274 @@
+"""Read a LearningCurveLogger.v1 log and plot loss per batch and per epoch with dev scores.
+
+The plot answers "why is my loss curve so jagged?": with small batches each batch's loss varies
+a lot, so the per-batch losses are drawn faint, and the mean over each epoch's batches, with its
+standard deviation, is drawn bold over them; the dev scores go on a second axis. Epoch statistics
+are computed from the step records, so a log of a running or interrupted training (whose last
+epoch has no "epoch" record and whose last line may be cut off) plots as well.
+"""
+
+import json
+import math
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Dict, List, Optional, Sequence, Set, Tuple, Union
+
+from .errors import Errors
+
+DEFAULT_SCORES = ("ents_f", "ents_p", "ents_r")
+# (line style, line width, marker, colour) of the 1st, 2nd and 3rd score: F1 bold, P and R thin.
+_SCORE_STYLES = (
+    ("-", 2.0, "o", "tab:orange"),
+    ("--", 1.0, "s", "tab:green"),
+    (":", 1.2, "^", "tab:red"),
+)
+
+
+@dataclass
+class LearningLog:
+    """The records of one log, by type, in the order they were written."""
+
+    path: Path
+    start: Optional[Dict[str, Any]] = None
+    steps: List[Dict[str, Any]] = field(default_factory=list)
+    evals: List[Dict[str, Any]] = field(default_factory=list)
+    epochs: List[Dict[str, Any]] = field(default_factory=list)
+    epoch_evals: List[Dict[str, Any]] = field(default_factory=list)
+    end: Optional[Dict[str, Any]] = None
+    cut_line: bool = False  # the last line was cut off mid-write
+
+    @property
+    def state(self) -> str:
+        """ "finished", "interrupted" or "running or cut off" (no end record)."""
+        return self.end["status"] if self.end is not None else "running or cut off"
+
+
+@dataclass
+class EpochLoss:
+    """One epoch's batch losses: mean, standard deviation, count and where they are plotted."""
+
+    epoch: int
+    mean: float
+    std: float
+    batches: int
+    complete: bool
+    x: float
+
+
+def read_log(path: Union[str, Path]) -> LearningLog:
+    """Read a JSONL learning-curve log; a cut-off last line is skipped, not an error."""
+    path = Path(path)
+    log = LearningLog(path=path)
+    lines = path.read_text(encoding="utf8").split("\n")
+    for number, line in enumerate(lines, start=1):
+        if not line.strip():
+            continue
+        try:
+            record = json.loads(line)
+        except json.JSONDecodeError:
+            if number == len(lines):  # no newline after it: the writer was cut off
+                log.cut_line = True
+                continue
+            raise ValueError(Errors.E201.format(line=number, path=path, text=line[:80])) from None
+        kind = record.get("type")
+        if kind == "start":
+            log.start = record
+        elif kind == "step":
+            log.steps.append(record)
+        elif kind == "eval":
+            log.evals.append(record)
+        elif kind == "epoch":
+            log.epochs.append(record)
+        elif kind == "epoch_eval":
+            log.epoch_evals.append(record)
+        elif kind == "end":
+            log.end = record
+    return log
+
+
+def loss_components(log: LearningLog) -> List[str]:
+    """The components with a non-zero loss in some step, most loss first."""
+    totals: Dict[str, float] = {}
+    for step in log.steps:
+        for name, value in step["losses"].items():
+            totals[name] = totals.get(name, 0.0) + abs(value)
+    return sorted((name for name, total in totals.items() if total > 0), key=lambda n: -totals[n])
+
+
+def step_positions(log: LearningLog) -> Dict[int, float]:
+    """Each step's position in epochs: batch i (from 1) of n in epoch e is at e + i / n.
+
+    So epoch e's batches fill (e, e + 1] and the epoch's mean and dev score sit at e + 1. An
+    unfinished last epoch is assumed as long as the epoch before it (or as what ran so far).
+    """
+    by_epoch: Dict[int, List[int]] = {}
+    for record in log.steps:
+        by_epoch.setdefault(record["epoch"], []).append(record["step"])
+    complete = _complete_epochs(log)
+    positions: Dict[int, float] = {}
+    previous_size = 0
+    for epoch in sorted(by_epoch):
+        steps = by_epoch[epoch]
+        size = len(steps) if epoch in complete else max(len(steps), previous_size)
+        for i, step in enumerate(steps, start=1):
+            positions[step] = epoch + i / size
+        previous_size = len(steps)
+    return positions
+
+
+def epoch_losses(log: LearningLog, component: str) -> List[EpochLoss]:
+    """Mean and standard deviation of one component's batch losses per epoch."""
+    positions = step_positions(log)
+    complete = _complete_epochs(log)
+    values: Dict[int, List[Tuple[float, float]]] = {}
+    for step in log.steps:
+        if component in step["losses"]:
+            pair = (step["losses"][component], positions[step["step"]])
+            values.setdefault(step["epoch"], []).append(pair)
+    result = []
+    for epoch in sorted(values):
+        losses = [loss for loss, _ in values[epoch]]
+        mean = sum(losses) / len(losses)
+        std = math.sqrt(sum((loss - mean) ** 2 for loss in losses) / len(losses))
+        done = epoch in complete
+        x = epoch + 1.0 if done else values[epoch][-1][1]
+        result.append(EpochLoss(epoch, mean, std, len(losses), done, x))
+    return result
+
+
+def _complete_epochs(log: LearningLog) -> Set[int]:
+    """Epochs that ended: a later epoch started, or the logger closed them as complete."""
+    started = {step["epoch"] for step in log.steps}
+    complete = {epoch for epoch in started if epoch < max(started)}
+    complete.update(record["epoch"] for record in log.epochs if record["complete"])
+    return complete
+
+
+def plot_curves(
+    log_path: Union[str, Path],
+    output_path: Union[str, Path],
+    *,
+    component: Optional[str] = None,
+    scores: Sequence[str] = DEFAULT_SCORES,
+    log_y: bool = False,
+) -> List[Path]:
+    """Plot a learning-curve log to PNG and SVG; return the two paths written.
+
+    log_path (Union[str, Path]): The JSONL log of LearningCurveLogger.v1.
+    output_path (Union[str, Path]): Where to write; must end in .png or .svg, and the other
+        format is written next to it.
+    component (Optional[str]): The component whose loss to plot; by default the one with the
+        most loss ("ner" for a tok2vec + ner pipeline).
+    scores (Sequence[str]): Dev scores to plot on the second axis, in [0, 1] as spaCy reports
+        them; drawn as percentages.
+    log_y (bool): Use a logarithmic loss axis.
+    """
+    figure_class = _figure_class()
+    output_path = Path(output_path)
+    if output_path.suffix.lower() not in (".png", ".svg"):
+        raise ValueError(Errors.E203.format(path=output_path))
+    log = read_log(log_path)
+    if not log.steps:
+        raise ValueError(Errors.E202.format(path=log.path))
+    names = loss_components(log)
+    if component is None:
+        component = names[0] if names else next(iter(log.steps[0]["losses"]), "")
+    elif component not in names:
+        raise ValueError(Errors.E205.format(name=component, names=names))
+
+    figure = figure_class(figsize=(10, 5.5), dpi=120, layout="constrained")
+    ax = figure.add_subplot()
+    positions = step_positions(log)
+    xs = [positions[s["step"]] for s in log.steps if component in s["losses"]]
+    ys = [s["losses"][component] for s in log.steps if component in s["losses"]]
+    ax.plot(xs, ys, color="tab:blue", alpha=0.25, lw=0.8, label=f"{component} loss per batch")
+    epochs = epoch_losses(log, component)
+    ax.errorbar(
+        [e.x for e in epochs],
+        [e.mean for e in epochs],
+        yerr=[e.std for e in epochs],
+        color="tab:blue",
+        lw=2.5,
+        capsize=4,
+        marker="o",
+        label=f"{component} loss, epoch mean ± std",
+    )
+    for e in epochs:
+        if not e.complete:  # a hollow marker: the epoch had not ended when the log stopped
+            ax.plot([e.x], [e.mean], "o", color="white", markeredgecolor="tab:blue", ms=7)
+    ax.set_xlabel("epoch")
+    ax.set_ylabel(f"{component} loss (sum over the batch)")
+    ax.set_xlim(left=0)
+    if log_y:
+        ax.set_yscale("log")
+    else:
+        ax.set_ylim(bottom=0)
+
+    score_ax = ax.twinx()
+    evaluations = _evaluations(log, positions)
+    for name, (style, width, marker, colour) in zip(scores, _SCORE_STYLES):
+        points = [
+            (x, r["scores"][name] * 100, end) for x, r, end in evaluations if name in r["scores"]
+        ]
+        if not points:
+            continue
+        xs, ys = [p[0] for p in points], [p[1] for p in points]
+        score_ax.plot(xs, ys, style, color=colour, lw=width, label=f"dev {name}")
+        ends = [(x, y) for x, y, end in points if end]
+        if ends:
+            score_ax.plot(*zip(*ends), marker, color=colour, ms=6)
+    score_ax.set_ylabel("dev score (%); markers: end of epoch")
+    score_ax.set_ylim(-3, 103)
+
+    lines, labels = ax.get_legend_handles_labels()
+    score_lines, score_labels = score_ax.get_legend_handles_labels()
+    ax.legend(
+        lines + score_lines,
+        labels + score_labels,
+        loc="upper center",
+        bbox_to_anchor=(0.5, -0.12),
+        ncol=3,
+        fontsize="small",
+        frameon=False,
+    )
+    ax.set_title(_title(log, len(epochs)), fontsize="medium")
+
+    written = []
+    for suffix in (".png", ".svg"):
+        path = output_path.with_suffix(suffix)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        figure.savefig(path)
+        written.append(path)
+    return written
+
+
+def _evaluations(
+    log: LearningLog, positions: Dict[int, float]
+) -> List[Tuple[float, Dict[str, Any], bool]]:
+    """All dev evaluations as (x, record, is_epoch_end), by x; an epoch end wins a tie."""
+    points: Dict[int, Tuple[float, Dict[str, Any], bool]] = {}
+    for record in log.evals:
+        if record["step"] in positions:
+            points[record["step"]] = (positions[record["step"]], record, False)
+    for record in log.epoch_evals:
+        x = record["epoch"] + 1.0 if record["complete"] else positions.get(record["step"], 0.0)
+        points[record["step"]] = (x, record, True)
+    return sorted(points.values(), key=lambda point: point[0])
+
+
+def _title(log: LearningLog, n_epochs: int) -> str:
+    """Say what was trained and whether the log is complete."""
+    title = f"Learning curve: {n_epochs} epochs, {len(log.steps)} batches ({log.state})"
+    if log.start is not None:
+        batcher = {k: v for k, v in log.start["batcher"].items() if v is not None}
+        title += f"\nbatcher: {json.dumps(batcher)}; eval_frequency {log.start['eval_frequency']}"
+    return title
+
+
+def _figure_class() -> Any:
+    """matplotlib's Figure (no pyplot, no global backend), or the install hint."""
+    try:
+        from matplotlib.figure import Figure
+    except ImportError as err:
+        raise ImportError(Errors.E204) from err
+    return Figure
