@@ -21,6 +21,33 @@ class Errors(metaclass=ErrorsWithCodes):
     # --- vector files and the vectors CLI (E100-E199) ---
 
     # --- loggers and plots (E200-E299) ---
+    E200 = (
+        "LearningCurveLogger.v1 was not told which step and epoch just ran: it needs the "
+        "before_update callback '{callback}'. Add to the training config:\n"
+        "[training.before_update]\n@callbacks = \"{callback}\""
+    )
+    E201 = (
+        "Line {line} of the learning-curve log {path} is not valid JSON: {text!r}. Only the last "
+        "line of a log may be cut off (by a running or interrupted training); pass a log written "
+        "by spacy_glove_bilstm.LearningCurveLogger.v1."
+    )
+    E202 = (
+        "The learning-curve log {path} has no training steps yet. Wait for the training to run "
+        "its first steps, or check that `[training.logger] path` points at this file."
+    )
+    E203 = (
+        "Cannot plot to '{path}': the output must end in .png or .svg (both are written, side by "
+        "side). Use e.g. `training/curves.png`."
+    )
+    E204 = (
+        "Plotting learning curves needs matplotlib, which is not installed. Install it with "
+        "`pip install \"spacy-glove-bilstm[plot]\"` (or `pip install \"matplotlib>=3.5,<4\"`)."
+    )
+    E205 = (
+        "No losses for component '{name}' in the learning-curve log; the components with losses "
+        "are: {names}. Pass one of them to --component."
+    )
+
 
     # --- data conversion and the project workflow (E300-E399) ---
     E300 = (
