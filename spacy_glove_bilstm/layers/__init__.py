@@ -1,0 +1,5 @@
+from .bilstm import BiLSTMEncoder
+from .glove_embed import GloveOOVEmbed
+from .glove_oov_vectors import GloveOOVVectors, set_oov_stats
+
+__all__ = ["BiLSTMEncoder", "GloveOOVEmbed", "GloveOOVVectors", "set_oov_stats"]

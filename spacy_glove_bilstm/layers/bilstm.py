@@ -1,0 +1,58 @@
+"""The BiLSTM encoder block: this package's exact-gradient LSTM, or PyTorch's for GPUs.
+
+Sequences go in as a list of arrays and are packed by length inside the layer, so users never
+pad to a fixed length.
+"""
+
+from typing import Callable, List, Optional, Tuple
+
+from thinc.api import Model, PyTorchLSTM
+from thinc.types import Floats2d
+
+from ..errors import Errors
+from .lstm import BiLSTM
+
+BACKENDS = ("native", "torch")
+InT = List[Floats2d]
+
+
+def BiLSTMEncoder(
+    width: int,
+    depth: int,
+    dropout: float = 0.0,
+    *,
+    backend: str = "native",
+    input_width: Optional[int] = None,
+) -> Model[InT, InT]:
+    """Encode context with ``depth`` stacked bidirectional LSTM layers.
+
+    width: output width; each direction has ``width // 2`` hidden units, so it must be even.
+    depth: number of stacked BiLSTM layers (>= 1).
+    dropout: dropout between stacked layers.
+    backend: "native" (this package's LSTM on thinc ops, CPU or GPU, no PyTorch) or "torch".
+    input_width: input width; inferred by "native", needed up front by "torch" (defaults to
+        ``width``).
+    """
+    if width < 2 or width % 2:
+        raise ValueError(Errors.E020.format(width=width))
+    if depth < 1:
+        raise ValueError(Errors.E021.format(depth=depth))
+    if backend not in BACKENDS:
+        raise ValueError(Errors.E022.format(backend=backend, options=", ".join(BACKENDS)))
+    if backend == "native":
+        return BiLSTM(width, input_width, depth=depth, dropout=dropout)
+    try:
+        import torch  # noqa: F401
+    except ImportError:
+        raise ImportError(Errors.E023) from None
+    nI = input_width if input_width is not None else width
+    return Model(
+        "torch_bilstm",
+        _forward_torch,
+        layers=[PyTorchLSTM(width, nI, bi=True, depth=depth, dropout=dropout)],
+        dims={"nO": width, "nI": nI},
+    )
+
+
+def _forward_torch(model: Model[InT, InT], X: InT, is_train: bool) -> Tuple[InT, Callable]:
+    return model.layers[0](X, is_train)

@@ -1,0 +1,119 @@
+"""Static GloVe vectors for a batch of Docs, with deterministic sampled vectors for OOV words.
+
+The layer has no parameters: GloVe is frozen, and OOV vectors are a function of the word. What it
+stores are the GloVe statistics the OOV sampler draws from (computed at ``initialize``), so a
+loaded pipeline reproduces exactly the vectors the model was trained on. The table itself stays
+in ``nlp.vocab.vectors``, where spaCy saves and loads it.
+"""
+
+from typing import Any, Callable, List, Optional, Sequence, Tuple
+
+import numpy
+from spacy.tokens import Doc
+from spacy.vectors import Vectors
+from thinc.api import Model
+from thinc.types import Ragged
+
+from ..errors import Errors
+from ..lookup import (
+    KeyIndex,
+    check_vectors,
+    gather_vectors,
+    lookup_rows,
+    oov_attr_id,
+    table_stats,
+    token_keys,
+)
+
+InT = List[Doc]
+OutT = Ragged
+
+
+def GloveOOVVectors(
+    nO: Optional[int] = None,
+    *,
+    oov_attr: str = "LOWER",
+    lowercase_fallback: bool = True,
+    seed: int = 0,
+    bound: float = 2.0,
+) -> Model[InT, OutT]:
+    """Look tokens up in ``doc.vocab.vectors``; sample a vector for those it lacks.
+
+    nO: width of the vectors table; ``None`` infers it at ``initialize``.
+    oov_attr: token attribute that keys sampled vectors ("LOWER": `Aspirin` and `aspirin` share).
+    lowercase_fallback: try the lowercase form when the exact form has no row (GloVe is lowercased).
+    seed: seed of the OOV sampler.
+    bound: truncation of the sampler's normal, in standard deviations.
+    """
+    oov_attr_id(oov_attr)
+    if not bound > 0:
+        raise ValueError(Errors.E011.format(bound=bound))
+    return Model(
+        "glove_oov_vectors",
+        forward,
+        init=init,
+        dims={"nO": nO},
+        attrs={
+            "oov_attr": oov_attr.upper(),
+            "lowercase_fallback": lowercase_fallback,
+            "seed": seed,
+            "bound": bound,
+            "oov_mean": None,
+            "oov_std": None,
+            # Not serialised (not msgpack-able): rebuilt from the table on first use.
+            "key_index": KeyIndex(),
+        },
+    )
+
+
+def forward(model: Model[InT, OutT], docs: InT, is_train: bool) -> Tuple[OutT, Callable]:
+    ops = model.ops
+    width = model.get_dim("nO")
+    lengths = ops.asarray1i([len(doc) for doc in docs])
+    if not docs or int(lengths.sum()) == 0:
+        return Ragged(ops.alloc2f(0, width), lengths), _backprop_nothing
+    if model.attrs["oov_mean"] is None:
+        raise ValueError(Errors.E005)
+    vectors = check_vectors(docs[0].vocab, width=width)
+    data = embed_keys(model, vectors, token_keys(docs, oov_attr_id(model.attrs["oov_attr"])))
+    return Ragged(ops.asarray2f(data), lengths), _backprop_nothing
+
+
+def embed_keys(model: Model, vectors: Vectors, keys: numpy.ndarray) -> Any:
+    """The vectors of tokens given as ``token_keys``: the one rule for model and ``token.vector``."""
+    rows = lookup_rows(
+        keys,
+        model.attrs["key_index"],
+        vectors,
+        lowercase_fallback=model.attrs["lowercase_fallback"],
+    )
+    return gather_vectors(vectors, rows, keys[:, 2], model.attrs, xp=model.ops.xp)
+
+
+def _backprop_nothing(d_output: OutT) -> InT:
+    # Static vectors: no gradient flows into GloVe or the sampler.
+    return []
+
+
+def init(model: Model[InT, OutT], X: Optional[InT] = None, Y: Optional[OutT] = None) -> None:
+    """Infer the width and compute the OOV statistics from the vocab's GloVe table."""
+    if not X:
+        if model.has_dim("nO") is not True or model.attrs["oov_mean"] is None:
+            raise ValueError(Errors.E006)
+        return
+    vectors = check_vectors(X[0].vocab, width=model.maybe_get_dim("nO"))
+    model.set_dim("nO", vectors.shape[1], force=True)
+    if model.attrs["oov_mean"] is None:
+        set_oov_stats(model, *table_stats(vectors))
+
+
+def set_oov_stats(model: Model, mean: Sequence[float], std: Sequence[float]) -> None:
+    """Store the sampler's statistics on a ``glove_oov_vectors`` node (e.g. full-file stats)."""
+    mean_list = [float(x) for x in numpy.asarray(mean, dtype="float64").reshape(-1)]
+    std_list = [float(x) for x in numpy.asarray(std, dtype="float64").reshape(-1)]
+    width = model.maybe_get_dim("nO")
+    if len(mean_list) != len(std_list) or (width is not None and len(mean_list) != width):
+        raise ValueError(Errors.E007.format(mean=len(mean_list), std=len(std_list), width=width))
+    model.attrs["oov_mean"] = mean_list
+    model.attrs["oov_std"] = std_list
+
