@@ -1,0 +1,135 @@
+"""``oov-report``: how much of a corpus the vectors cover, by the model's own lookup rule.
+
+The model looks a token up by its exact form (ORTH), then by its lowercase form (LOWER), and
+gives every other token a sampled OOV vector. The report counts tokens and types in exactly
+these three categories, so it says, before training, how much of a domain GloVe covers.
+"""
+
+import json
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any, Dict, Iterable, List, Tuple
+
+import numpy
+import spacy
+import typer
+from spacy.attrs import LOWER, ORTH
+from spacy.tokens import Doc, DocBin
+from spacy.vectors import Vectors
+from wasabi import msg
+
+from ..errors import Errors
+from . import app
+
+CATEGORIES = ("exact", "lower", "uncovered")
+
+
+@dataclass
+class Coverage:
+    """Token and type counts of one corpus per lookup category, and its top uncovered words."""
+
+    corpus: str
+    tokens: int
+    types: int
+    token_counts: Dict[str, int] = field(default_factory=dict)
+    type_counts: Dict[str, int] = field(default_factory=dict)
+    top_uncovered: List[Tuple[str, int]] = field(default_factory=list)
+
+    def share(self, category: str, *, of_types: bool = False) -> float:
+        """Percentage of tokens (or types) in ``category``."""
+        counts, total = (
+            (self.type_counts, self.types) if of_types else (self.token_counts, self.tokens)
+        )
+        return 100.0 * counts[category] / total if total else 0.0
+
+
+def corpus_coverage(vectors: Vectors, docs: Iterable[Doc], name: str, *, top: int = 20) -> Coverage:
+    """Count the tokens and types of ``docs`` found by exact form, by lowercase form, or not.
+
+    vectors: the table the model looks words up in.
+    docs: the corpus.
+    name: the corpus name for the report.
+    top: how many of the most frequent uncovered words to list.
+    """
+    arrays = [doc.to_array([ORTH, LOWER]) for doc in docs]
+    table = numpy.concatenate(arrays) if arrays else numpy.zeros((0, 2), dtype=numpy.uint64)
+    orths, first, counts = numpy.unique(table[:, 0], return_index=True, return_counts=True)
+    lowers = table[first, 1]
+    keys = numpy.fromiter(vectors.key2row.keys(), dtype=numpy.uint64, count=len(vectors.key2row))
+    exact = numpy.isin(orths, keys)
+    lower = ~exact & numpy.isin(lowers, keys)
+    uncovered = ~exact & ~lower
+    coverage = Coverage(corpus=name, tokens=int(counts.sum()), types=len(orths))
+    for category, mask in zip(CATEGORIES, (exact, lower, uncovered)):
+        coverage.token_counts[category] = int(counts[mask].sum())
+        coverage.type_counts[category] = int(mask.sum())
+    missing = numpy.flatnonzero(uncovered)
+    order = missing[numpy.argsort(-counts[missing], kind="stable")][:top]
+    strings = vectors.strings
+    coverage.top_uncovered = [(strings[int(orths[i])], int(counts[i])) for i in order]
+    return coverage
+
+
+def oov_report(vectors_path: Path, corpora: List[Path], *, top: int = 20) -> List[Coverage]:
+    """Coverage of every corpus (.spacy files) by the vectors of the pipeline at vectors_path."""
+    for path in corpora:
+        if not path.is_file():
+            raise ValueError(Errors.E118.format(path=path))
+    nlp = spacy.load(vectors_path)
+    vectors = nlp.vocab.vectors
+    if not isinstance(vectors, Vectors) or len(vectors.key2row) == 0:
+        raise ValueError(Errors.E117.format(path=vectors_path))
+    return [
+        corpus_coverage(vectors, DocBin().from_disk(path).get_docs(nlp.vocab), str(path), top=top)
+        for path in corpora
+    ]
+
+
+@app.command("oov-report")
+def oov_report_cli(
+    vectors_path: Path = typer.Argument(..., help="Vectors pipeline (from init-vectors)"),
+    corpora: List[Path] = typer.Argument(..., help="One or more .spacy corpora"),
+    top: int = typer.Option(20, "--top", min=0, help="Most frequent uncovered words to list"),
+    as_json: bool = typer.Option(False, "--json", help="Print JSON instead of tables"),
+) -> None:
+    """Print how many tokens and types of each corpus the vectors cover.
+
+    Per corpus: coverage by exact form, by lowercase form, and not covered (those tokens get
+    sampled OOV vectors), then the most frequent uncovered words.
+    """
+    try:
+        report = oov_report(vectors_path, corpora, top=top)
+    except (ValueError, OSError) as err:
+        msg.fail(str(err), exits=1)
+    if as_json:
+        print(json.dumps([to_json(coverage) for coverage in report], indent=2, ensure_ascii=False))
+        return
+    header = ["corpus", "tokens"] + [f"{c} %" for c in CATEGORIES]
+    header += ["types"] + [f"{c} %" for c in CATEGORIES]
+    rows = [
+        [coverage.corpus, coverage.tokens]
+        + [f"{coverage.share(c):.1f}" for c in CATEGORIES]
+        + [coverage.types]
+        + [f"{coverage.share(c, of_types=True):.1f}" for c in CATEGORIES]
+        for coverage in report
+    ]
+    msg.table(rows, header=header, divider=True, aligns=["l"] + ["r"] * 8)
+    for coverage in report:
+        if coverage.top_uncovered:
+            msg.table(
+                coverage.top_uncovered,
+                header=["uncovered", "count"],
+                divider=True,
+                title=f"Most frequent uncovered words: {coverage.corpus}",
+            )
+
+
+def to_json(coverage: Coverage) -> Dict[str, Any]:
+    """The coverage as a JSON-ready dict, with the percentages alongside the counts."""
+    data = asdict(coverage)
+    data["token_share"] = {c: round(coverage.share(c), 3) for c in CATEGORIES}
+    data["type_share"] = {c: round(coverage.share(c, of_types=True), 3) for c in CATEGORIES}
+    data["top_uncovered"] = [
+        {"word": word, "count": count} for word, count in coverage.top_uncovered
+    ]
+    return data
