@@ -163,7 +163,7 @@ def plot_curves(
         them; drawn as percentages.
     log_y (bool): Use a logarithmic loss axis.
     """
-    figure_class = _figure_class()
+    figure_class, MaxNLocator = _matplotlib()
     output_path = Path(output_path)
     if output_path.suffix.lower() not in (".png", ".svg"):
         raise ValueError(Errors.E203.format(path=output_path))
@@ -195,10 +195,11 @@ def plot_curves(
     )
     for e in epochs:
         if not e.complete:  # a hollow marker: the epoch had not ended when the log stopped
-            ax.plot([e.x], [e.mean], "o", color="white", markeredgecolor="tab:blue", ms=7)
+            ax.plot([e.x], [e.mean], "o", color="white", mec="tab:blue", mew=2, ms=7, zorder=5)
     ax.set_xlabel("epoch")
     ax.set_ylabel(f"{component} loss (sum over the batch)")
     ax.set_xlim(left=0)
+    ax.xaxis.set_major_locator(MaxNLocator(integer=True))
     if log_y:
         ax.set_yscale("log")
     else:
@@ -231,7 +232,7 @@ def plot_curves(
         fontsize="small",
         frameon=False,
     )
-    ax.set_title(_title(log, len(epochs)), fontsize="medium")
+    ax.set_title(_title(log, epochs), fontsize="medium")
 
     written = []
     for suffix in (".png", ".svg"):
@@ -256,19 +257,22 @@ def _evaluations(
     return sorted(points.values(), key=lambda point: point[0])
 
 
-def _title(log: LearningLog, n_epochs: int) -> str:
+def _title(log: LearningLog, epochs: List[EpochLoss]) -> str:
     """Say what was trained and whether the log is complete."""
-    title = f"Learning curve: {n_epochs} epochs, {len(log.steps)} batches ({log.state})"
+    complete = sum(e.complete for e in epochs)
+    partial = " + 1 unfinished" if complete < len(epochs) else ""
+    title = f"Learning curve: {complete} epochs{partial}, {len(log.steps)} batches ({log.state})"
     if log.start is not None:
         batcher = {k: v for k, v in log.start["batcher"].items() if v is not None}
         title += f"\nbatcher: {json.dumps(batcher)}; eval_frequency {log.start['eval_frequency']}"
     return title
 
 
-def _figure_class() -> Any:
-    """matplotlib's Figure (no pyplot, no global backend), or the install hint."""
+def _matplotlib() -> Tuple[Any, Any]:
+    """matplotlib's Figure (no pyplot, no global backend) and MaxNLocator, or the install hint."""
     try:
         from matplotlib.figure import Figure
+        from matplotlib.ticker import MaxNLocator
     except ImportError as err:
         raise ImportError(Errors.E204) from err
-    return Figure
+    return Figure, MaxNLocator
