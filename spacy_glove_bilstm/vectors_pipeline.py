@@ -242,7 +242,9 @@ def init_vectors(
         _write_strings(strings_path, [srsly.read_json(strings_path), plan.words, plan.aliases])
         meta = srsly.read_json(staging / "meta.json")
         meta["vectors"]["keys"] = len(plan.keys)
-        srsly.write_json(staging / "meta.json", meta)
+        meta[META_KEY] = plan.record  # srsly keeps 10 digits of a float; json keeps them all
+        text = json.dumps(meta, indent=2, ensure_ascii=False)
+        (staging / "meta.json").write_text(text, encoding="utf8")
     return plan.record
 
 
@@ -338,11 +340,11 @@ def oov_stats_from_meta(meta: Dict[str, Any]) -> Optional[Tuple[numpy.ndarray, n
 def read_oov_stats(vectors_path: Union[str, Path]) -> Optional[Tuple[numpy.ndarray, numpy.ndarray]]:
     """The GloVe (mean, std) of the full file a vectors pipeline was made from, as float64
     arrays, or None for a pipeline without the record (e.g. one from ``spacy init vectors``).
-    Reads only meta.json, not the table."""
+    Reads only meta.json, not the table, and with every digit (srsly rounds floats to 10)."""
     meta_path = Path(vectors_path) / "meta.json"
     if not meta_path.is_file():
         raise ValueError(Errors.E120.format(path=vectors_path))
-    return oov_stats_from_meta(srsly.read_json(meta_path))
+    return oov_stats_from_meta(json.loads(meta_path.read_text(encoding="utf8")))
 
 
 def _unit_rows(rows: numpy.ndarray) -> numpy.ndarray:

@@ -57,8 +57,9 @@ def init_vectors_cli(
     """Turn a GloVe or word2vec text file into a spaCy vectors pipeline.
 
     The pipeline records the GloVe statistics the OOV sampler needs (over every row read,
-    before pruning). Use the output with `[initialize] vectors = "OUTPUT_DIR"`. Reads plain, .gz and .zip files
-    (a zip with several text members needs --member), with or without a `ROWS DIMS` header.
+    before pruning). Use it with `[initialize] vectors = "OUTPUT_DIR"`. Reads plain, .gz and
+    .zip files (a zip with several text members needs --member), with or without a
+    `ROWS DIMS` header.
     """
     start = time.perf_counter()
     try:
