@@ -118,6 +118,8 @@ def test_workflow_uses_user_files(workflow: Workflow) -> None:
     scores = srsly.read_json(workflow.path / "metrics" / "test.json")
     assert set(scores["ents_per_type"]) <= set(nlp.pipe_labels["ner"])
     assert all(set(prf) == {"p", "r", "f"} for prf in scores["ents_per_type"].values())
+    assert (workflow.path / "training" / "curves.jsonl").stat().st_size > 0
+    assert (workflow.path / "metrics" / "curves.png").read_bytes().startswith(b"\x89PNG")
 
 
 @pytest.mark.slow
