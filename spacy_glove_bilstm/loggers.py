@@ -186,7 +186,7 @@ class _CurveRecorder:
     def start_step(self, step: int, epoch: int) -> None:
         """Take the step and epoch from the callback; close the epoch that just ended."""
         if self.epoch is not None and epoch != self.epoch:
-            self._end_epoch(complete=True, score=self.scorer is not None)
+            self._end_epoch(complete=True, score=True)
         if self.epoch is None or epoch != self.epoch:
             self.epoch = epoch
             self.epoch_first_step = step
