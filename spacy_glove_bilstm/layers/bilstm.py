@@ -29,7 +29,7 @@ def BiLSTMEncoder(
 
     width: output width; each direction has ``width // 2`` hidden units, so it must be even.
     depth: number of stacked BiLSTM layers (>= 1).
-    dropout: dropout between stacked layers.
+    dropout: dropout on the input of each BiLSTM layer, in training only.
     backend: "native" (this package's LSTM on thinc ops, CPU or GPU, no PyTorch) or "torch".
     input_width: input width; inferred by "native", needed up front by "torch" (defaults to
         ``width``).

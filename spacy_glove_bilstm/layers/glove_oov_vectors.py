@@ -6,9 +6,10 @@ loaded pipeline reproduces exactly the vectors the model was trained on. The tab
 in ``nlp.vocab.vectors``, where spaCy saves and loads it.
 """
 
-from typing import Any, Callable, List, Optional, Sequence, Tuple
+from typing import Any, Callable, List, Optional, Tuple
 
 import numpy
+from numpy.typing import ArrayLike
 from spacy.tokens import Doc
 from spacy.vectors import Vectors
 from thinc.api import Model
@@ -107,7 +108,7 @@ def init(model: Model[InT, OutT], X: Optional[InT] = None, Y: Optional[OutT] = N
         set_oov_stats(model, *table_stats(vectors))
 
 
-def set_oov_stats(model: Model, mean: Sequence[float], std: Sequence[float]) -> None:
+def set_oov_stats(model: Model, mean: ArrayLike, std: ArrayLike) -> None:
     """Store the sampler's statistics on a ``glove_oov_vectors`` node (e.g. full-file stats)."""
     mean_list = [float(x) for x in numpy.asarray(mean, dtype="float64").reshape(-1)]
     std_list = [float(x) for x in numpy.asarray(std, dtype="float64").reshape(-1)]

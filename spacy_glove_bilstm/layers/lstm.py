@@ -31,7 +31,7 @@ def BiLSTM(
     nO: output width, split evenly between the two directions.
     nI: input width; inferred at ``initialize``.
     depth: number of stacked layers.
-    dropout: dropout on the input of every layer above the first, in training only.
+    dropout: dropout on the input of every layer, in training only.
     """
     params: Dict[str, Optional[FloatsXd]] = {
         f"{kind}_{layer}_{d}": None
@@ -81,7 +81,7 @@ def forward(model: Model[InT, InT], Xs: InT, is_train: bool) -> Tuple[InT, Calla
     layers = []
     for layer in range(model.attrs["depth"]):
         mask = None
-        if layer > 0 and is_train and model.attrs["lstm_dropout"] > 0:
+        if is_train and model.attrs["lstm_dropout"] > 0:
             mask = ops.get_dropout_mask(X.shape, model.attrs["lstm_dropout"])
             X = X * mask
         (Y_f, bp_f), (Y_b, bp_b) = (_direction(model, layer, d, X, size_at_t) for d in DIRECTIONS)
@@ -101,6 +101,16 @@ def forward(model: Model[InT, InT], Xs: InT, is_train: bool) -> Tuple[InT, Calla
         )
 
     return Ys, backprop
+
+
+def _shifted(xp: Any, A: Any, d: str) -> Any:
+    """The state each step started from: the previous step's, zeros at a sequence's start."""
+    out = xp.zeros_like(A)
+    if d == "fwd":
+        out[1:] = A[:-1]
+    else:
+        out[:-1] = A[1:]
+    return out
 
 
 def _direction(
@@ -125,49 +135,46 @@ def _direction(
     G: Any = ops.gemm(Xa.reshape((T * B, nI)), W, trans2=True).reshape((T, B, 4 * nH)) + b
     H: Any = ops.alloc3f(T, B, nH)
     C: Any = ops.alloc3f(T, B, nH)
-    h: Any = ops.alloc2f(B, nH)
-    c: Any = ops.alloc2f(B, nH)
+    prev = None
     for t in steps:
         n = size_at_t[t]
-        g = G[t, :n] + ops.gemm(h[:n], U, trans2=True)
+        g = G[t, :n]  # activated in place: the backward pass reads the gates from G
+        if prev is not None:
+            # H[prev] is zero for sequences that start at this step (the backward direction).
+            g += ops.gemm(H[prev, :n], U, trans2=True)
         g[:, : 3 * nH] = ops.sigmoid(g[:, : 3 * nH])
         g[:, 3 * nH :] = xp.tanh(g[:, 3 * nH :])
-        G[t, :n] = g  # keep the activated gates for the backward pass
-        c[:n] = g[:, nH : 2 * nH] * c[:n] + g[:, :nH] * g[:, 3 * nH :]
-        h[:n] = g[:, 2 * nH : 3 * nH] * xp.tanh(c[:n])
-        C[t, :n] = c[:n]
-        H[t, :n] = h[:n]
+        C[t, :n] = g[:, :nH] * g[:, 3 * nH :]
+        if prev is not None:
+            C[t, :n] += g[:, nH : 2 * nH] * C[prev, :n]
+        H[t, :n] = g[:, 2 * nH : 3 * nH] * xp.tanh(C[t, :n])
+        prev = t
 
     def backprop(dH: Any) -> Any:
+        # Everything that does not depend on the recursion is computed for all steps at once:
+        # the state each step started from (zeros before a sequence's first step) and the local
+        # derivative of every gate. The loop then costs one GEMM and a few products per step.
+        H_prev, C_prev = _shifted(xp, H, d), _shifted(xp, C, d)
+        tanh_C = xp.tanh(C)
+        gi, gf, go, gc = (G[:, :, k * nH : (k + 1) * nH] for k in range(4))
+        K = xp.concatenate(
+            [gc * gi * (1.0 - gi), C_prev * gf * (1.0 - gf), go, gi * (1.0 - gc * gc)], axis=2
+        ).reshape((T, B, 4, nH))
+        K_o = tanh_C * go * (1.0 - go)
+        A = go * (1.0 - tanh_C * tanh_C)
         dG: Any = ops.alloc3f(T, B, 4 * nH)
         dh: Any = ops.alloc2f(B, nH)
         dc: Any = ops.alloc2f(B, nH)
-        for i in range(len(steps) - 1, -1, -1):
-            t = steps[i]
+        for t in reversed(steps):
             n = size_at_t[t]
-            g = G[t, :n]
-            gi, gf, go, gc = g[:, :nH], g[:, nH : 2 * nH], g[:, 2 * nH : 3 * nH], g[:, 3 * nH :]
-            # The state this step started from: the previous step's, or zeros at the start.
-            if i > 0:
-                c_prev = C[steps[i - 1], :n]
-            else:
-                c_prev = ops.alloc2f(n, nH)
-            tanh_c = xp.tanh(C[t, :n])
             dh_t = dH[t, :n] + dh[:n]
-            dc_t = dc[:n] + dh_t * go * (1.0 - tanh_c * tanh_c)
-            dg = dG[t, :n]
-            dg[:, :nH] = dc_t * gc * gi * (1.0 - gi)
-            dg[:, nH : 2 * nH] = dc_t * c_prev * gf * (1.0 - gf)
-            dg[:, 2 * nH : 3 * nH] = dh_t * tanh_c * go * (1.0 - go)
-            dg[:, 3 * nH :] = dc_t * gi * (1.0 - gc * gc)
-            dc[:n] = dc_t * gf
-            dh[:n] = ops.gemm(dg, U)
+            dc_t = dc[:n] + dh_t * A[t, :n]
+            dg = dG[t, :n].reshape((n, 4, nH))
+            xp.multiply(K[t, :n], dc_t[:, None, :], out=dg)
+            dg[:, 2] = dh_t * K_o[t, :n]
+            dc[:n] = dc_t * gf[t, :n]
+            dh[:n] = ops.gemm(dG[t, :n], U)
         # Weight gradients in three GEMMs over all steps at once.
-        H_prev: Any = xp.zeros_like(H)
-        if d == "fwd":
-            H_prev[1:] = H[:-1]
-        else:
-            H_prev[:-1] = H[1:]
         flat = dG.reshape((T * B, 4 * nH))
         model.inc_grad(f"W_{layer}_{d}", ops.gemm(flat, Xa.reshape((T * B, nI)), trans1=True))
         model.inc_grad(f"U_{layer}_{d}", ops.gemm(flat, H_prev.reshape((T * B, nH)), trans1=True))
