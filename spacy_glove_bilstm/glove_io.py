@@ -400,19 +400,10 @@ class _BlockParser:
         """The fast path, or None when any row is not plain ``word v1 ... vN`` and valid."""
         if not block:
             return numpy.empty((0, self.dims), numpy.float32), b"", numpy.empty((0,), numpy.uint64)
-        chars = numpy.frombuffer(block, dtype=numpy.uint8)
-        ends = numpy.flatnonzero(chars == 10)
-        if not block.endswith(b"\n"):
-            ends = numpy.append(ends, len(block))
-        if len(ends) == 0:
-            return None
-        starts = numpy.concatenate(([0], ends[:-1] + 1))
-        spaces = numpy.flatnonzero(chars == 32)
-        first_space = numpy.searchsorted(spaces, starts)
-        if not (numpy.searchsorted(spaces, ends) - first_space == self.dims).all():
-            return None
-        word_ends = spaces[first_space]
-        if numpy.any(word_ends == starts):
+        n_rows = block.count(b"\n") + (not block.endswith(b"\n"))
+        # loadtxt fails on a row with fewer than `dims` spaces, so exactly n_rows * dims spaces
+        # in all means exactly `dims` in every row: a word without spaces, then the values.
+        if block.count(b" ") != n_rows * self.dims:
             return None
         try:
             values = numpy.loadtxt(
@@ -427,9 +418,13 @@ class _BlockParser:
             )
         except ValueError:
             return None
-        if values.shape[0] != len(ends) or not numpy.isfinite(values).all():
+        if values.shape[0] != n_rows or not numpy.isfinite(values).all():
+            return None  # loadtxt skips blank lines
+        ends = numpy.flatnonzero(numpy.frombuffer(block, dtype=numpy.uint8) == 10)
+        words = [block[s : block.find(b" ", s)] for s in [0, *(ends[: n_rows - 1] + 1).tolist()]]
+        if not all(words):
             return None
-        joined = b"\n".join([block[s:e] for s, e in zip(starts.tolist(), word_ends.tolist())])
+        joined = b"\n".join(words)
         try:
             text = joined.decode("utf-8")
         except UnicodeDecodeError:
