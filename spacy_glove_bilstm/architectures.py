@@ -41,6 +41,7 @@ def build_glove_oov_embed(
     seed: int = 0,
     bound: float = 2.0,
     dropout: float = 0.0,
+    oov: str = "sample",
 ) -> Model[List[Doc], List[Floats2d]]:
     return GloveOOVEmbed(
         width,
@@ -51,6 +52,7 @@ def build_glove_oov_embed(
         seed=seed,
         bound=bound,
         dropout=dropout,
+        oov=oov,
     )
 
 
@@ -75,9 +77,15 @@ def glove_oov_vectors_layer(
     lowercase_fallback: bool = True,
     seed: int = 0,
     bound: float = 2.0,
+    oov: str = "sample",
 ) -> Model[List[Doc], Ragged]:
     return GloveOOVVectors(
-        nO, oov_attr=oov_attr, lowercase_fallback=lowercase_fallback, seed=seed, bound=bound
+        nO,
+        oov_attr=oov_attr,
+        lowercase_fallback=lowercase_fallback,
+        seed=seed,
+        bound=bound,
+        oov=oov,
     )
 
 

@@ -67,7 +67,7 @@ class GloveTokenVectors:
         keys = token_keys([doc], oov_attr_id(layer.attrs["oov_attr"]))[start:end]
         if keys.shape[0] == 0:
             return layer.ops.alloc2f(0, layer.get_dim("nO"))
-        return embed_keys(layer, vectors, keys)
+        return embed_keys(layer, vectors, keys)[0]
 
     def token_vector(self, token: Token) -> Any:
         return self.matrix(token.doc, token.i, token.i + 1)[0]

@@ -60,6 +60,7 @@ class Errors(metaclass=ErrorsWithCodes):
         "A residual BiLSTMEncoder adds its input to its output, so input_width ({input_width}) "
         "must equal width ({width}). Set the embed width to the encoder width, or residual = false."
     )
+    E009 = "Unknown oov mode '{oov}' for the GloVe layer. Use one of: {options}."
     E010 = "OOV mean and std must have the same shape, got {mean} and {std}."
     E011 = "The truncation bound must be a positive finite number, got {bound}."
     E012 = "OOV keys must be integer string hashes (nlp.vocab.strings[word]), got dtype {dtype}."

@@ -113,12 +113,15 @@ def gather_vectors(
 ) -> Any:
     """Assemble the ``(n, width)`` float32 matrix: GloVe rows, sampled rows where ``rows < 0``.
 
-    settings: the ``oov_mean``, ``oov_std``, ``seed`` and ``bound`` of the embedding layer.
+    settings: the ``oov``, ``oov_mean``, ``oov_std``, ``seed`` and ``bound`` of the layer; with
+        ``oov`` other than "sample", rows without a GloVe row are left at zero.
     xp: the array module of the table (numpy, or cupy on GPU).
     """
     out = xp.asarray(vectors.data[xp.asarray(numpy.maximum(rows, 0))], dtype="float32")
     missing = numpy.flatnonzero(rows < 0)
-    if missing.size:
+    if missing.size and settings["oov"] != "sample":
+        out[xp.asarray(missing)] = 0.0
+    elif missing.size:
         uniq, inverse = numpy.unique(oov_keys[missing], return_inverse=True)
         sampled = sample_oov_vectors(
             uniq,

@@ -141,3 +141,20 @@ def test_serialization_keeps_stats_and_vectors():
     got, _ = loaded([doc], is_train=False)
     numpy.testing.assert_array_equal(expected.data, got.data)
     assert isinstance(layer.ops, NumpyOps)
+
+
+def test_oov_modes_zeros_and_learned_unk():
+    nlp = blank_with_vectors()
+    doc = nlp.make_doc("the zebra okapi")
+    zeros = _layer(nlp, oov="zeros")
+    out, _ = zeros([doc], is_train=False)
+    numpy.testing.assert_array_equal(out.data[1:], 0.0)
+    numpy.testing.assert_array_equal(out.data[0], tiny_glove()["the"])
+    unk = _layer(nlp, oov="unk")
+    unk.set_param("unk", numpy.full(8, 0.5, dtype="f"))
+    out, backprop = unk([doc], is_train=True)
+    numpy.testing.assert_array_equal(out.data[1:], 0.5)
+    backprop(type(out)(numpy.ones_like(out.data), out.lengths))
+    numpy.testing.assert_array_equal(unk.get_grad("unk"), numpy.full(8, 2.0))
+    with pytest.raises(ValueError, match="E009"):
+        GloveOOVVectors(oov="random")

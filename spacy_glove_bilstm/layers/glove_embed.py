@@ -36,20 +36,25 @@ def GloveOOVEmbed(
     seed: int = 0,
     bound: float = 2.0,
     dropout: float = 0.0,
+    oov: str = "sample",
 ) -> Model[List[Doc], List[Floats2d]]:
     """Embed Docs as mixed (GloVe or sampled vector, hash features), ``width`` wide.
 
     width: output width and width of each embedded piece.
     attrs: token attributes embedded by hashing (e.g. NORM, PREFIX, SUFFIX, SHAPE); may be empty.
     rows: hash-table rows per attribute.
-    oov_attr, lowercase_fallback, seed, bound: see ``GloveOOVVectors``.
+    oov_attr, lowercase_fallback, seed, bound, oov: see ``GloveOOVVectors``.
     dropout: dropout rate of the mixing layer.
     """
     if len(attrs) != len(rows):
         raise ValueError(Errors.E008.format(attrs=list(attrs), rows=list(rows)))
     vectors: Model[List[Doc], Ragged] = chain(
         GloveOOVVectors(
-            oov_attr=oov_attr, lowercase_fallback=lowercase_fallback, seed=seed, bound=bound
+            oov_attr=oov_attr,
+            lowercase_fallback=lowercase_fallback,
+            seed=seed,
+            bound=bound,
+            oov=oov,
         ),
         with_array(Linear(width)),
     )

@@ -26,6 +26,7 @@ from ..lookup import (
     token_keys,
 )
 
+OOV_MODES = ("sample", "zeros", "unk")
 InT = List[Doc]
 OutT = Ragged
 
@@ -37,6 +38,7 @@ def GloveOOVVectors(
     lowercase_fallback: bool = True,
     seed: int = 0,
     bound: float = 2.0,
+    oov: str = "sample",
 ) -> Model[InT, OutT]:
     """Look tokens up in ``doc.vocab.vectors``; sample a vector for those it lacks.
 
@@ -45,16 +47,23 @@ def GloveOOVVectors(
     lowercase_fallback: try the lowercase form when the exact form has no row (GloVe is lowercased).
     seed: seed of the OOV sampler.
     bound: truncation of the sampler's normal, in standard deviations.
+    oov: what words without a GloVe row get: "sample" (deterministic sampled vectors), "zeros"
+        (spaCy's StaticVectors behaviour) or "unk" (one shared vector, learned). The last two
+        exist to measure what sampling buys (benchmarks/bench_ner.py).
     """
     oov_attr_id(oov_attr)
     if not bound > 0:
         raise ValueError(Errors.E011.format(bound=bound))
+    if oov not in OOV_MODES:
+        raise ValueError(Errors.E009.format(oov=oov, options=", ".join(OOV_MODES)))
     return Model(
         "glove_oov_vectors",
         forward,
         init=init,
         dims={"nO": nO},
+        params={"unk": None} if oov == "unk" else {},
         attrs={
+            "oov": oov,
             "oov_attr": oov_attr.upper(),
             "lowercase_fallback": lowercase_fallback,
             "seed": seed,
@@ -76,19 +85,36 @@ def forward(model: Model[InT, OutT], docs: InT, is_train: bool) -> Tuple[OutT, C
     if model.attrs["oov_mean"] is None:
         raise ValueError(Errors.E005)
     vectors = check_vectors(docs[0].vocab, width=width)
-    data = embed_keys(model, vectors, token_keys(docs, oov_attr_id(model.attrs["oov_attr"])))
-    return Ragged(ops.asarray2f(data), lengths), _backprop_nothing
+    keys = token_keys(docs, oov_attr_id(model.attrs["oov_attr"]))
+    data, missing = embed_keys(model, vectors, keys)
+    if model.attrs["oov"] != "unk":
+        return Ragged(ops.asarray2f(data), lengths), _backprop_nothing
+    missing_ops: Any = ops.xp.asarray(missing)
+
+    def backprop_unk(d_output: OutT) -> InT:
+        d_data: Any = d_output.data
+        model.inc_grad("unk", d_data[missing_ops].sum(axis=0))
+        return []
+
+    return Ragged(ops.asarray2f(data), lengths), backprop_unk
 
 
-def embed_keys(model: Model, vectors: Vectors, keys: numpy.ndarray) -> Any:
-    """Vectors of tokens given as ``token_keys``: the one rule for model and ``token.vector``."""
+def embed_keys(model: Model, vectors: Vectors, keys: numpy.ndarray) -> Tuple[Any, numpy.ndarray]:
+    """Vectors of tokens given as ``token_keys``, and the positions that had no GloVe row.
+
+    The one rule shared by the model and ``token.vector``.
+    """
     rows = lookup_rows(
         keys,
         model.attrs["key_index"],
         vectors,
         lowercase_fallback=model.attrs["lowercase_fallback"],
     )
-    return gather_vectors(vectors, rows, keys[:, 2], model.attrs, xp=model.ops.xp)
+    data = gather_vectors(vectors, rows, keys[:, 2], model.attrs, xp=model.ops.xp)
+    missing = numpy.flatnonzero(rows < 0)
+    if model.attrs["oov"] == "unk" and missing.size:
+        data[model.ops.xp.asarray(missing)] = model.get_param("unk")
+    return data, missing
 
 
 def _backprop_nothing(d_output: OutT) -> InT:
@@ -104,6 +130,8 @@ def init(model: Model[InT, OutT], X: Optional[InT] = None, Y: Optional[OutT] = N
         return
     vectors = check_vectors(X[0].vocab, width=model.maybe_get_dim("nO"))
     model.set_dim("nO", vectors.shape[1], force=True)
+    if model.attrs["oov"] == "unk":
+        model.set_param("unk", model.ops.alloc1f(vectors.shape[1]))
     if model.attrs["oov_mean"] is None:
         set_oov_stats(model, *table_stats(vectors))
 
