@@ -1,5 +1,6 @@
 """End to end through the real `spacy train` CLI, without --code: entry points alone."""
 
+import json
 import subprocess
 import sys
 from pathlib import Path
@@ -35,6 +36,7 @@ def _train(tmp: Path, out: str) -> Path:
         "--paths.train", str(tmp / "train.spacy"),
         "--paths.dev", str(tmp / "dev.spacy"),
         "--paths.vectors", str(tmp / "vectors"),
+        "--paths.curves", str(tmp / out / "curves.jsonl"),
         "--training.max_epochs", "3",
         "--training.eval_frequency", "10",
         "--components.ner.model.tok2vec.embed.width", "32",
@@ -66,6 +68,9 @@ def test_same_seed_gives_byte_identical_weights(trained):
     config = (a / "config.cfg").read_text()
     assert '@architectures = "spacy_glove_bilstm.GloveBiLSTM.v1"' in config
     assert "--code" not in config
+    # The default config logs the learning curve, with one dev score per epoch.
+    records = [json.loads(line) for line in (a.parent / "curves.jsonl").read_text().splitlines()]
+    assert sum(r["type"] == "epoch_eval" for r in records) == 3
 
 
 @pytest.mark.slow
