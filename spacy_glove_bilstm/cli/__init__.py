@@ -14,3 +14,4 @@ app = typer.Typer(
 # Command modules (each one imports `app` from here and decorates its command).
 from . import convert  # noqa: E402,F401
 from . import plot_curves  # noqa: E402,F401
+from . import export_kumo, init_vectors, oov_report  # noqa: E402,F401
