@@ -10,7 +10,7 @@ from spacy.util import registry
 from thinc.api import Model, chain
 from thinc.types import Floats2d, Ragged
 
-from .layers import BiLSTMEncoder, GloveOOVEmbed, GloveOOVVectors
+from .layers import BiLSTMEncoder, GloveOOVEmbed, GloveOOVVectors, WindowBiLSTMEncoder
 
 
 @registry.architectures("spacy_glove_bilstm.GloveBiLSTM.v1")
@@ -70,6 +70,27 @@ def build_bilstm_encoder(
     )
 
 
+@registry.architectures("spacy_glove_bilstm.WindowBiLSTMEncoder.v1")
+def build_window_bilstm_encoder(
+    width: int,
+    window_size: int = 1,
+    maxout_pieces: int = 3,
+    cnn_depth: int = 2,
+    lstm_depth: int = 1,
+    dropout: float = 0.0,
+    backend: str = "native",
+) -> Model[List[Floats2d], List[Floats2d]]:
+    return WindowBiLSTMEncoder(
+        width,
+        window_size=window_size,
+        maxout_pieces=maxout_pieces,
+        cnn_depth=cnn_depth,
+        lstm_depth=lstm_depth,
+        dropout=dropout,
+        backend=backend,
+    )
+
+
 @registry.layers("spacy_glove_bilstm.GloveOOVVectors.v1")
 def glove_oov_vectors_layer(
     nO: Optional[int] = None,
@@ -91,4 +112,5 @@ def glove_oov_vectors_layer(
 
 build_glove_oov_embed.__doc__ = GloveOOVEmbed.__doc__
 build_bilstm_encoder.__doc__ = BiLSTMEncoder.__doc__
+build_window_bilstm_encoder.__doc__ = WindowBiLSTMEncoder.__doc__
 glove_oov_vectors_layer.__doc__ = GloveOOVVectors.__doc__

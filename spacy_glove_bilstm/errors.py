@@ -41,7 +41,8 @@ class Errors(metaclass=ErrorsWithCodes):
     )
     E006 = (
         "Cannot initialize the GloVe vectors layer without sample Docs: the vectors width and "
-        "OOV statistics come from `doc.vocab.vectors`. Pass sample docs to `model.initialize(X=...)`."
+        "OOV statistics come from `doc.vocab.vectors`. Pass sample docs: "
+        "`model.initialize(X=docs)`."
     )
     E007 = (
         "OOV statistics have {mean} means and {std} standard deviations, but the vectors are "
@@ -220,4 +221,3 @@ class Errors(metaclass=ErrorsWithCodes):
         "{path}:{line}: a token line needs at least two columns, TOKEN and NER label, got "
         "{text!r}. Separate them with a tab or a space."
     )
-    pass

@@ -2,6 +2,7 @@
 
 Each command lives in its own module and registers itself on ``app`` when imported here.
 """
+
 import typer
 
 app = typer.Typer(
@@ -12,6 +13,10 @@ app = typer.Typer(
 )
 
 # Command modules (each one imports `app` from here and decorates its command).
-from . import convert  # noqa: E402,F401
-from . import plot_curves  # noqa: E402,F401
-from . import export_kumo, init_vectors, oov_report  # noqa: E402,F401
+from . import (  # noqa: E402,F401
+    convert,
+    export_kumo,
+    init_vectors,
+    oov_report,
+    plot_curves,
+)

@@ -6,7 +6,8 @@ pad to a fixed length.
 
 from typing import Callable, List, Optional, Tuple
 
-from thinc.api import Model, PyTorchLSTM, residual
+from spacy.ml.models.tok2vec import MaxoutWindowEncoder
+from thinc.api import Model, PyTorchLSTM, chain, residual
 from thinc.types import Floats2d
 
 from ..errors import Errors
@@ -59,6 +60,32 @@ def BiLSTMEncoder(
         dims={"nO": width, "nI": nI},
     )
     return _residual(torch_lstm) if residual else torch_lstm
+
+
+def WindowBiLSTMEncoder(
+    width: int,
+    *,
+    window_size: int = 1,
+    maxout_pieces: int = 3,
+    cnn_depth: int = 2,
+    lstm_depth: int = 1,
+    dropout: float = 0.0,
+    backend: str = "native",
+) -> Model[InT, InT]:
+    """A window CNN (spaCy's ``MaxoutWindowEncoder``) then a residual BiLSTM, all ``width`` wide.
+
+    The CNN gives each token its close neighbours, which spaCy's NER decoder leans on; the
+    BiLSTM adds the whole sentence on top, and its residual keeps the local features intact.
+    cnn_depth: CNN layers (each sees ``window_size`` tokens either side); lstm_depth: BiLSTM
+    layers; dropout: on the BiLSTM's input; the rest as in ``BiLSTMEncoder``.
+    """
+    cnn = MaxoutWindowEncoder(width, window_size, maxout_pieces, cnn_depth)
+    lstm = BiLSTMEncoder(
+        width, lstm_depth, dropout, backend=backend, input_width=width, residual=True
+    )
+    model: Model[InT, InT] = chain(cnn, lstm)
+    model.set_dim("nO", width)
+    return model
 
 
 def _residual(layer: Model[InT, InT]) -> Model[InT, InT]:
