@@ -52,6 +52,10 @@ def test_cli_table_and_json(setup: Path) -> None:
     assert report["token_counts"] == {"exact": 5, "lower": 3, "uncovered": 3}
     assert report["type_share"]["uncovered"] == 25.0
     assert report["top_uncovered"] == [{"word": "#tag", "count": 2}]
+    saved = setup / "metrics" / "oov.json"
+    result = runner.invoke(app, args + ["--output", str(saved)])
+    assert result.exit_code == 0 and "uncovered %" in result.output
+    assert json.loads(saved.read_text(encoding="utf8")) == [report]
 
 
 def test_cli_errors(setup: Path) -> None:

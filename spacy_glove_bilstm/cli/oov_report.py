@@ -8,7 +8,7 @@ these three categories, so it says, before training, how much of a domain GloVe 
 import json
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Any, Dict, Iterable, List, Tuple
+from typing import Any, Dict, Iterable, List, Optional, Tuple
 
 import numpy
 import spacy
@@ -91,6 +91,9 @@ def oov_report_cli(
     corpora: List[Path] = typer.Argument(..., help="One or more .spacy corpora"),
     top: int = typer.Option(20, "--top", min=0, help="Most frequent uncovered words to list"),
     as_json: bool = typer.Option(False, "--json", help="Print JSON instead of tables"),
+    output: Optional[Path] = typer.Option(
+        None, "--output", "-o", help="Also save the report as JSON here (for workflows)"
+    ),
 ) -> None:
     """Print how many tokens and types of each corpus the vectors cover.
 
@@ -101,8 +104,12 @@ def oov_report_cli(
         report = oov_report(vectors_path, corpora, top=top)
     except (ValueError, OSError) as err:
         msg.fail(str(err), exits=1)
+    report_json = json.dumps([to_json(c) for c in report], indent=2, ensure_ascii=False)
+    if output is not None:
+        output.parent.mkdir(parents=True, exist_ok=True)
+        output.write_text(report_json + "\n", encoding="utf8")
     if as_json:
-        print(json.dumps([to_json(coverage) for coverage in report], indent=2, ensure_ascii=False))
+        print(report_json)
         return
     header = ["corpus", "tokens"] + [f"{c} %" for c in CATEGORIES]
     header += ["types"] + [f"{c} %" for c in CATEGORIES]
