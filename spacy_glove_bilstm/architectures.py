@@ -1,14 +1,15 @@
-"""Registered builders. Thin on purpose: each layer lives in ``layers/``.
+"""Registered names. Thin on purpose: each layer lives in ``layers/`` with its own docstring.
 
-Names never change meaning once released: a new signature gets a ``.v2``.
+Names never change meaning once released: a new signature gets a ``.v2``. They are also declared
+as entry points in setup.cfg, so ``spacy train`` finds them without ``--code``.
 """
 
-from typing import List, Optional
+from typing import List
 
 from spacy.tokens import Doc
 from spacy.util import registry
 from thinc.api import Model, chain
-from thinc.types import Floats2d, Ragged
+from thinc.types import Floats2d
 
 from .layers import BiLSTMEncoder, GloveOOVEmbed, GloveOOVVectors, WindowBiLSTMEncoder
 
@@ -31,86 +32,7 @@ def build_glove_bilstm(
     return model
 
 
-@registry.architectures("spacy_glove_bilstm.GloveOOVEmbed.v1")
-def build_glove_oov_embed(
-    width: int,
-    attrs: List[str],
-    rows: List[int],
-    oov_attr: str = "LOWER",
-    lowercase_fallback: bool = True,
-    seed: int = 0,
-    bound: float = 2.0,
-    dropout: float = 0.0,
-    oov: str = "sample",
-) -> Model[List[Doc], List[Floats2d]]:
-    return GloveOOVEmbed(
-        width,
-        attrs,
-        rows,
-        oov_attr=oov_attr,
-        lowercase_fallback=lowercase_fallback,
-        seed=seed,
-        bound=bound,
-        dropout=dropout,
-        oov=oov,
-    )
-
-
-@registry.architectures("spacy_glove_bilstm.BiLSTMEncoder.v1")
-def build_bilstm_encoder(
-    width: int,
-    depth: int,
-    dropout: float = 0.0,
-    backend: str = "native",
-    input_width: Optional[int] = None,
-    residual: bool = False,
-) -> Model[List[Floats2d], List[Floats2d]]:
-    return BiLSTMEncoder(
-        width, depth, dropout, backend=backend, input_width=input_width, residual=residual
-    )
-
-
-@registry.architectures("spacy_glove_bilstm.WindowBiLSTMEncoder.v1")
-def build_window_bilstm_encoder(
-    width: int,
-    window_size: int = 1,
-    maxout_pieces: int = 3,
-    cnn_depth: int = 2,
-    lstm_depth: int = 1,
-    dropout: float = 0.0,
-    backend: str = "native",
-) -> Model[List[Floats2d], List[Floats2d]]:
-    return WindowBiLSTMEncoder(
-        width,
-        window_size=window_size,
-        maxout_pieces=maxout_pieces,
-        cnn_depth=cnn_depth,
-        lstm_depth=lstm_depth,
-        dropout=dropout,
-        backend=backend,
-    )
-
-
-@registry.layers("spacy_glove_bilstm.GloveOOVVectors.v1")
-def glove_oov_vectors_layer(
-    nO: Optional[int] = None,
-    oov_attr: str = "LOWER",
-    lowercase_fallback: bool = True,
-    seed: int = 0,
-    bound: float = 2.0,
-    oov: str = "sample",
-) -> Model[List[Doc], Ragged]:
-    return GloveOOVVectors(
-        nO,
-        oov_attr=oov_attr,
-        lowercase_fallback=lowercase_fallback,
-        seed=seed,
-        bound=bound,
-        oov=oov,
-    )
-
-
-build_glove_oov_embed.__doc__ = GloveOOVEmbed.__doc__
-build_bilstm_encoder.__doc__ = BiLSTMEncoder.__doc__
-build_window_bilstm_encoder.__doc__ = WindowBiLSTMEncoder.__doc__
-glove_oov_vectors_layer.__doc__ = GloveOOVVectors.__doc__
+registry.architectures("spacy_glove_bilstm.GloveOOVEmbed.v1")(GloveOOVEmbed)
+registry.architectures("spacy_glove_bilstm.BiLSTMEncoder.v1")(BiLSTMEncoder)
+registry.architectures("spacy_glove_bilstm.WindowBiLSTMEncoder.v1")(WindowBiLSTMEncoder)
+registry.layers("spacy_glove_bilstm.GloveOOVVectors.v1")(GloveOOVVectors)

@@ -6,7 +6,6 @@ from spacy.training import Example
 from thinc.api import NumpyOps
 
 from spacy_glove_bilstm import sample_oov_vectors
-from spacy_glove_bilstm.architectures import glove_oov_vectors_layer
 from spacy_glove_bilstm.layers import GloveOOVVectors, set_oov_stats
 from spacy_glove_bilstm.lookup import KeyIndex
 
@@ -119,7 +118,7 @@ def test_uninitialized_layer_and_bad_settings():
 
 def test_registered_layer_and_key_index_tracks_table_changes():
     nlp = blank_with_vectors()
-    layer = glove_oov_vectors_layer()
+    layer = spacy.util.registry.get("layers", "spacy_glove_bilstm.GloveOOVVectors.v1")()
     layer.initialize(X=[nlp.make_doc("the")])
     before, _ = layer([nlp.make_doc("newword")], is_train=False)
     nlp.vocab.set_vector("newword", numpy.ones(8, dtype="float32"))
