@@ -102,6 +102,18 @@ ABLATIONS: List[Tuple[str, Dict[str, Any]]] = [
             }
         },
     ),
+    (
+        "cnn-only",
+        {
+            "{encode}": {
+                "@architectures": "spacy.MaxoutWindowEncoder.v2",
+                "width": "${{embed}.width}",
+                "window_size": 1,
+                "maxout_pieces": 3,
+                "depth": 4,
+            }
+        },
+    ),
     ("width-64", {"{embed}.width": 64, "{encode}.width": 64}),
     ("width-256", {"{embed}.width": 256, "{encode}.width": 256}),
 ]
