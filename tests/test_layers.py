@@ -60,6 +60,11 @@ def test_batches_without_oov_only_oov_and_empty_docs():
     assert list(out.lengths) == [0, 2, 0, 2] and out.data.shape == (4, 8)
     empty, _ = layer([nlp.make_doc(""), nlp.make_doc("")], is_train=False)
     assert empty.dataXd.shape == (0, 8) and list(empty.lengths) == [0, 0]
+    only_glove, _ = layer([nlp.make_doc("the cat"), nlp.make_doc("London")], is_train=False)
+    numpy.testing.assert_array_equal(only_glove.data[2], tiny_glove()["london"])
+    only_oov, _ = layer([nlp.make_doc("zzz"), nlp.make_doc("yyy zzz")], is_train=False)
+    numpy.testing.assert_array_equal(only_oov.data[0], only_oov.data[2])
+    assert not numpy.array_equal(only_oov.data[0], only_oov.data[1])
     none, _ = layer([], is_train=False)
     assert none.dataXd.shape == (0, 8)
 
