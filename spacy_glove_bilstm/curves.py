@@ -263,9 +263,18 @@ def _title(log: LearningLog, epochs: List[EpochLoss]) -> str:
     partial = " + 1 unfinished" if complete < len(epochs) else ""
     title = f"Learning curve: {complete} epochs{partial}, {len(log.steps)} batches ({log.state})"
     if log.start is not None:
-        batcher = {k: v for k, v in log.start["batcher"].items() if v is not None}
-        title += f"\nbatcher: {json.dumps(batcher)}; eval_frequency {log.start['eval_frequency']}"
+        title += f"\n{_batcher_summary(log.start['batcher'])}; "
+        title += f"dev scored every {log.start['eval_frequency']} steps and at epoch ends"
     return title
+
+
+def _batcher_summary(batcher: Dict[str, Any]) -> str:
+    """One short line for the batcher, e.g. ``batch_by_words.v1, size 100 -> 1000``."""
+    name = str(batcher.get("@batchers", "batcher")).split(".", 1)[-1]
+    size = batcher.get("size")
+    if isinstance(size, dict) and "start" in size and "stop" in size:
+        return f"{name}, size {size['start']} -> {size['stop']}"
+    return f"{name}, size {size}" if size is not None else name
 
 
 def _matplotlib() -> Tuple[Any, Any]:
