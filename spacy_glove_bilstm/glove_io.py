@@ -12,12 +12,15 @@ names the file and line of a bad row in a coded error.
 import gzip
 import io
 import itertools
+import os
 import zipfile
 import zlib
+from collections import deque
+from concurrent.futures import Future, ProcessPoolExecutor
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
-from typing import IO, Callable, Iterator, List, Optional, Sequence, Tuple, Union, cast
+from typing import IO, Callable, Deque, Iterator, List, Optional, Sequence, Tuple, Union, cast
 
 import numpy
 from spacy.strings import get_string_id
@@ -27,6 +30,8 @@ from .errors import Errors
 
 BLOCK_BYTES = 2 << 20
 PROGRESS_MIN_BYTES = 8 << 20
+# Files this large are parsed in worker processes (one per core, at most 4).
+PARALLEL_MIN_BYTES = 64 << 20
 TEXT_MEMBER_SUFFIXES = (".txt", ".vec")
 MAX_EXAMPLES = 5
 _GZIP_MAGIC = b"\x1f\x8b"
@@ -213,7 +218,9 @@ def read_vector_file(
         )
         limited = False
         with bar:
-            for rows, lines, keys in parser.parse_blocks(itertools.chain([block], blocks), line_no):
+            workers = min(os.cpu_count() or 1, 4) if source.file_bytes >= PARALLEL_MIN_BYTES else 1
+            parsed = parser.parse_blocks(itertools.chain([block], blocks), line_no, workers=workers)
+            for rows, lines, keys in parsed:
                 if limit and table.n + len(rows) >= limit:
                     rows, keys = rows[: limit - table.n], keys[: limit - table.n]
                     lines = b"".join(word + b"\n" for word in lines.split(b"\n")[: len(keys)])
@@ -383,56 +390,38 @@ class _BlockParser:
         self.bad_row_examples: List[str] = []
         self.blank_lines = 0
         self.words_with_spaces = 0
-        self.usecols = list(range(1, dims + 1))
 
-    def parse_blocks(self, blocks: Iterator[bytes], first_line: int) -> Iterator[Parsed]:
+    def parse_blocks(
+        self, blocks: Iterator[bytes], first_line: int, *, workers: int = 1
+    ) -> Iterator[Parsed]:
         """The rows of each block, in file order. A block the fast path refuses goes through
-        the per-row path, so the first bad row of the file is the one reported."""
-        line_no = first_line
-        for block in blocks:
-            if b"\r" in block:
-                block = block.replace(b"\r\n", b"\n")
-            parsed = self._parse_regular(block)
-            yield parsed if parsed is not None else self._parse_rows(block, line_no)
-            line_no += block.count(b"\n")
+        the per-row path, so the first bad row of the file is the one reported. With
+        ``workers > 1`` the fast path runs in that many processes, a few blocks ahead of the
+        caller (memory stays a few blocks), since numpy's float parser holds one core."""
+        if workers <= 1:
+            line_no = first_line
+            for block in blocks:
+                block = _unix_lines(block)
+                yield self._finish(block, line_no, _parse_regular(block, self.dims, self.lowercase))
+                line_no += block.count(b"\n")
+            return
+        with ProcessPoolExecutor(workers) as pool:
+            pending: Deque[Tuple[bytes, int, Future[Optional[Parsed]]]] = deque()
+            line_no = first_line
+            for block in blocks:
+                block = _unix_lines(block)
+                future = pool.submit(_parse_regular, block, self.dims, self.lowercase)
+                pending.append((block, line_no, future))
+                line_no += block.count(b"\n")
+                if len(pending) > 2 * workers:
+                    block, line, future = pending.popleft()
+                    yield self._finish(block, line, future.result())
+            while pending:
+                block, line, future = pending.popleft()
+                yield self._finish(block, line, future.result())
 
-    def _parse_regular(self, block: bytes) -> Optional[Parsed]:
-        """The fast path, or None when any row is not plain ``word v1 ... vN`` and valid."""
-        if not block:
-            return numpy.empty((0, self.dims), numpy.float32), b"", numpy.empty((0,), numpy.uint64)
-        n_rows = block.count(b"\n") + (not block.endswith(b"\n"))
-        # loadtxt fails on a row with fewer than `dims` spaces, so exactly n_rows * dims spaces
-        # in all means exactly `dims` in every row: a word without spaces, then the values.
-        if block.count(b" ") != n_rows * self.dims:
-            return None
-        try:
-            values = numpy.loadtxt(
-                io.BytesIO(block),
-                dtype=numpy.float32,
-                delimiter=" ",
-                usecols=self.usecols,
-                comments=None,
-                quotechar=None,
-                encoding="latin1",
-                ndmin=2,
-            )
-        except ValueError:
-            return None
-        if values.shape[0] != n_rows or not numpy.isfinite(values).all():
-            return None  # loadtxt skips blank lines
-        ends = numpy.flatnonzero(numpy.frombuffer(block, dtype=numpy.uint8) == 10)
-        words = [block[s : block.find(b" ", s)] for s in [0, *(ends[: n_rows - 1] + 1).tolist()]]
-        if not all(words):
-            return None
-        joined = b"\n".join(words)
-        try:
-            text = joined.decode("utf-8")
-        except UnicodeDecodeError:
-            return None
-        if self.lowercase:
-            text = text.lower()
-            joined = text.encode("utf-8")
-        return values, joined + b"\n", string_ids(text.split("\n"))
+    def _finish(self, block: bytes, first_line: int, parsed: Optional[Parsed]) -> Parsed:
+        return parsed if parsed is not None else self._parse_rows(block, first_line)
 
     def _parse_rows(self, block: bytes, first_line: int) -> Parsed:
         """The per-row path: words with spaces, blank lines, and the error for a bad row."""
@@ -497,6 +486,51 @@ class _BlockParser:
         if len(self.bad_row_examples) < MAX_EXAMPLES:
             self.bad_row_examples.append(message)
         return None
+
+
+def _parse_regular(block: bytes, dims: int, lowercase: bool) -> Optional[Parsed]:
+    """The fast path, or None when any row is not plain ``word v1 ... vN`` and valid.
+
+    A module-level function, so worker processes can run it."""
+    if not block:
+        return numpy.empty((0, dims), numpy.float32), b"", numpy.empty((0,), numpy.uint64)
+    n_rows = block.count(b"\n") + (not block.endswith(b"\n"))
+    # loadtxt fails on a row with fewer than `dims` spaces, so exactly n_rows * dims spaces
+    # in all means exactly `dims` in every row: a word without spaces, then the values.
+    if block.count(b" ") != n_rows * dims:
+        return None
+    try:
+        values = numpy.loadtxt(
+            io.BytesIO(block),
+            dtype=numpy.float32,
+            delimiter=" ",
+            usecols=list(range(1, dims + 1)),
+            comments=None,
+            quotechar=None,
+            encoding="latin1",
+            ndmin=2,
+        )
+    except ValueError:
+        return None
+    if values.shape[0] != n_rows or not numpy.isfinite(values).all():
+        return None  # loadtxt skips blank lines
+    ends = numpy.flatnonzero(numpy.frombuffer(block, dtype=numpy.uint8) == 10)
+    words = [block[s : block.find(b" ", s)] for s in [0, *(ends[: n_rows - 1] + 1).tolist()]]
+    if not all(words):
+        return None
+    joined = b"\n".join(words)
+    try:
+        text = joined.decode("utf-8")
+    except UnicodeDecodeError:
+        return None
+    if lowercase:
+        text = text.lower()
+        joined = text.encode("utf-8")
+    return values, joined + b"\n", string_ids(text.split("\n"))
+
+
+def _unix_lines(block: bytes) -> bytes:
+    return block.replace(b"\r\n", b"\n") if b"\r" in block else block
 
 
 def string_ids(words: Sequence[str]) -> numpy.ndarray:

@@ -131,8 +131,13 @@ def test_fast_and_per_row_paths_agree_across_blocks(
     path.write_text(glove_text(words, vectors), encoding="utf8")
     monkeypatch.setattr(glove_io, "BLOCK_BYTES", 4096)
     fast = read_vector_file(path)
-    monkeypatch.setattr(glove_io._BlockParser, "_parse_regular", lambda self, block: None)
+    monkeypatch.setattr(glove_io, "PARALLEL_MIN_BYTES", 0)  # worker processes, as for big files
+    parallel = read_vector_file(path)
+    monkeypatch.setattr(glove_io, "PARALLEL_MIN_BYTES", 1 << 40)
+    monkeypatch.setattr(glove_io, "_parse_regular", lambda block, dims, lowercase: None)
     slow = read_vector_file(path)
+    numpy.testing.assert_array_equal(fast.data, parallel.data)
+    assert list(parallel.words) == words
     numpy.testing.assert_array_equal(fast.data, slow.data)
     numpy.testing.assert_array_equal(fast.data, parsed(vectors))
     assert list(fast.words) == list(slow.words) == words
@@ -150,6 +155,10 @@ def test_error_line_numbers_hold_across_blocks(
     monkeypatch.setattr(glove_io, "BLOCK_BYTES", 1024)
     with pytest.raises(VectorFileError, match=r"glove\.txt:1734: value 2 of 2, 'oops'"):
         read_vector_file(path)
+    monkeypatch.setattr(glove_io, "PARALLEL_MIN_BYTES", 0)
+    with pytest.raises(VectorFileError, match=r"glove\.txt:1734: value 2 of 2, 'oops'"):
+        read_vector_file(path)
+    assert read_vector_file(path, limit=1500).data.shape == (1500, 2)
 
 
 BAD_ROWS = [
