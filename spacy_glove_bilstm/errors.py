@@ -62,6 +62,10 @@ class Errors(metaclass=ErrorsWithCodes):
         "must equal width ({width}). Set the embed width to the encoder width, or residual = false."
     )
     E009 = "Unknown oov mode '{oov}' for the GloVe layer. Use one of: {options}."
+    E025 = (
+        "WindowBiLSTMEncoder needs cnn_depth >= 1, got {cnn_depth}. For a BiLSTM without the "
+        "window CNN use spacy_glove_bilstm.BiLSTMEncoder.v1 with residual = true."
+    )
     E010 = "OOV mean and std must have the same shape, got {mean} and {std}."
     E011 = "The truncation bound must be a positive finite number, got {bound}."
     E012 = "OOV keys must be integer string hashes (nlp.vocab.strings[word]), got dtype {dtype}."

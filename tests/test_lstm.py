@@ -1,7 +1,7 @@
 import numpy
 import pytest
 
-from spacy_glove_bilstm.layers.bilstm import BiLSTMEncoder
+from spacy_glove_bilstm.layers.bilstm import BiLSTMEncoder, WindowBiLSTMEncoder
 from spacy_glove_bilstm.layers.lstm import BiLSTM
 
 
@@ -82,6 +82,11 @@ def test_encoder_validation_and_residual():
         BiLSTMEncoder(4, 1, backend="cudnn")
     with pytest.raises(ValueError, match="E024"):
         BiLSTMEncoder(4, 1, input_width=6, residual=True)
+    with pytest.raises(ValueError, match="E025"):
+        WindowBiLSTMEncoder(4, cnn_depth=0)
+    window = WindowBiLSTMEncoder(4, cnn_depth=1)
+    window.initialize(X=[numpy.ones((3, 4), dtype="f")])
+    assert window.get_dim("nO") == 4
     model = BiLSTMEncoder(4, 1, residual=True)
     X = [numpy.ones((3, 4), dtype="f")]
     model.initialize(X=X)

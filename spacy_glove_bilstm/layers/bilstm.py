@@ -79,6 +79,8 @@ def WindowBiLSTMEncoder(
     cnn_depth: CNN layers (each sees ``window_size`` tokens either side); lstm_depth: BiLSTM
     layers; dropout: on the BiLSTM's input; the rest as in ``BiLSTMEncoder``.
     """
+    if cnn_depth < 1:
+        raise ValueError(Errors.E025.format(cnn_depth=cnn_depth))
     cnn = MaxoutWindowEncoder(width, window_size, maxout_pieces, cnn_depth)
     lstm = BiLSTMEncoder(
         width, lstm_depth, dropout, backend=backend, input_width=width, residual=True
