@@ -1,9 +1,10 @@
 """``glove_token_vectors``: make ``token.vector`` return the vector the model saw.
 
 spaCy's ``token.vector`` reads ``vocab.vectors`` by exact form and gives zeros for anything
-missing. This component installs Doc/Span/Token vector hooks that apply the model's own rule
-(exact form, lowercase form, deterministic OOV sample) with the statistics stored in the trained
-``glove_oov_vectors`` layer, so there is a single source of truth and nothing extra to save.
+missing, even where a lowercase form has a row. This component installs Doc/Span/Token vector
+hooks that apply the model's own rule (exact form, lowercase form, then the layer's OOV fill:
+sampled, zeros or learned) with the settings stored in the trained ``glove_oov_vectors`` layer,
+so there is a single source of truth and nothing extra to save.
 Add it after the component whose model holds the layer: ``nlp.add_pipe("glove_token_vectors")``.
 """
 

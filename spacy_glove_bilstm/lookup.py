@@ -1,7 +1,8 @@
 """One lookup rule for GloVe rows, shared by the model and ``token.vector``.
 
 A token's vector is its exact form's GloVe row; failing that (GloVe 6B/42B are lowercased) its
-lowercase form's row; failing that a deterministic sampled vector keyed by the OOV attribute.
+lowercase form's row; failing that the layer's OOV fill: a deterministic sampled vector keyed by
+the OOV attribute, zeros, or one learned vector.
 Keeping the rule in one place is what makes the vector the model saw and the vector a user reads
 from a loaded pipeline identical.
 """
