@@ -12,11 +12,10 @@ from typing import Callable, Optional
 from spacy.language import Language
 from spacy.util import registry
 
-from .layers.glove_oov_vectors import set_oov_stats
+from .layers.glove_oov_vectors import glove_layers, set_oov_stats
 from .vectors_pipeline import oov_stats_from_meta, read_oov_stats
 
 logger = logging.getLogger("spacy")
-LAYER_NAME = "glove_oov_vectors"
 
 
 @registry.callbacks("spacy_glove_bilstm.SetOOVStats.v1")
@@ -32,13 +31,7 @@ def create_set_oov_stats(vectors: Optional[str] = None) -> Callable[[Language], 
         if stats is None:
             logger.info("No GloVe statistics recorded: the OOV sampler uses the loaded table's.")
             return nlp
-        layers = [
-            node
-            for _, component in nlp.components
-            if hasattr(component, "model")
-            for node in component.model.walk()
-            if node.name == LAYER_NAME
-        ]
+        layers = glove_layers(nlp)
         for node in layers:
             set_oov_stats(node, *stats)
         logger.info(f"OOV sampler: full-file GloVe statistics set on {len(layers)} layer(s).")

@@ -15,10 +15,8 @@ from spacy.tokens import Doc, Span, Token
 from thinc.api import Model
 
 from .errors import Errors
-from .layers.glove_oov_vectors import embed_keys
+from .layers.glove_oov_vectors import embed_keys, glove_layers
 from .lookup import check_vectors, oov_attr_id, token_keys
-
-LAYER_NAME = "glove_oov_vectors"
 
 
 @Language.factory("glove_token_vectors", default_config={"source": None})
@@ -48,16 +46,13 @@ class GloveTokenVectors:
 
     def layer(self) -> Model:
         """The trained ``glove_oov_vectors`` node this component reads from."""
+        if self.source and self.source not in self.nlp.pipe_names:
+            raise ValueError(Errors.E030.format(name=self.source, pipes=self.nlp.pipe_names))
         names = [self.source] if self.source else self.nlp.pipe_names
-        for name in names:
-            if name not in self.nlp.pipe_names:
-                raise ValueError(Errors.E030.format(name=name, pipes=self.nlp.pipe_names))
-            model = getattr(self.nlp.get_pipe(name), "model", None)
-            if isinstance(model, Model):
-                for node in model.walk():
-                    if node.name == LAYER_NAME:
-                        return node
-        raise ValueError(Errors.E031.format(pipes=names))
+        layers = glove_layers(self.nlp, names)
+        if not layers:
+            raise ValueError(Errors.E031.format(pipes=names))
+        return layers[0]
 
     def matrix(self, doc: Doc, start: int = 0, end: Optional[int] = None) -> Any:
         """Vectors of ``doc[start:end]``, one row per token, as the model embeds them."""

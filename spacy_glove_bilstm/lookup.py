@@ -7,7 +7,7 @@ Keeping the rule in one place is what makes the vector the model saw and the vec
 from a loaded pipeline identical.
 """
 
-from typing import Any, Dict, List, Optional, Sequence, Tuple
+from typing import Any, Dict, Optional, Sequence, Tuple
 
 import numpy
 from spacy.attrs import IDS, LOWER, ORTH
@@ -66,16 +66,14 @@ def check_vectors(vocab: Vocab, *, width: Optional[int] = None) -> Vectors:
     return vectors
 
 
-def table_stats(vectors: Vectors) -> Tuple[List[float], List[float]]:
+def table_stats(vectors: Vectors) -> Tuple[numpy.ndarray, numpy.ndarray]:
     """Per-dimension mean and standard deviation of the rows in use, in float64."""
     data = vectors.data
     if not isinstance(data, numpy.ndarray):
         data = data.get()  # cupy, when the table was moved to the GPU
     used = numpy.unique(numpy.fromiter(vectors.key2row.values(), dtype="int64"))
     table = data[used] if used.size < data.shape[0] else data
-    mean = table.mean(axis=0, dtype="float64")
-    std = table.std(axis=0, dtype="float64")
-    return [float(x) for x in mean], [float(x) for x in std]
+    return table.mean(axis=0, dtype="float64"), table.std(axis=0, dtype="float64")
 
 
 def oov_attr_id(name: str) -> int:

@@ -6,10 +6,11 @@ loaded pipeline reproduces exactly the vectors the model was trained on. The tab
 in ``nlp.vocab.vectors``, where spaCy saves and loads it.
 """
 
-from typing import Any, Callable, List, Optional, Tuple
+from typing import Any, Callable, List, Optional, Sequence, Tuple
 
 import numpy
 from numpy.typing import ArrayLike
+from spacy.language import Language
 from spacy.tokens import Doc
 from spacy.vectors import Vectors
 from thinc.api import Model
@@ -26,6 +27,7 @@ from ..lookup import (
     token_keys,
 )
 
+LAYER_NAME = "glove_oov_vectors"
 OOV_MODES = ("sample", "zeros", "unk")
 InT = List[Doc]
 OutT = Ragged
@@ -57,7 +59,7 @@ def GloveOOVVectors(
     if oov not in OOV_MODES:
         raise ValueError(Errors.E009.format(oov=oov, options=", ".join(OOV_MODES)))
     return Model(
-        "glove_oov_vectors",
+        LAYER_NAME,
         forward,
         init=init,
         dims={"nO": nO},
@@ -145,3 +147,16 @@ def set_oov_stats(model: Model, mean: ArrayLike, std: ArrayLike) -> None:
         raise ValueError(Errors.E007.format(mean=len(mean_list), std=len(std_list), width=width))
     model.attrs["oov_mean"] = mean_list
     model.attrs["oov_std"] = std_list
+
+
+def glove_layers(nlp: Language, names: Optional[Sequence[str]] = None) -> List[Model]:
+    """The ``glove_oov_vectors`` nodes in the models of the named components (default: all)."""
+    components = [(name, nlp.get_pipe(name)) for name in names] if names else nlp.components
+    models = [getattr(component, "model", None) for _, component in components]
+    return [
+        node
+        for model in models
+        if isinstance(model, Model)
+        for node in model.walk()
+        if node.name == LAYER_NAME
+    ]
