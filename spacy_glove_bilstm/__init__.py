@@ -1,6 +1,10 @@
-"""GloVe + deterministic OOV vectors + BiLSTM, as a spaCy tok2vec."""
+"""GloVe + deterministic OOV vectors + BiLSTM, as a spaCy tok2vec.
 
-from . import architectures, callbacks  # noqa: F401  (registers the builders)
+spaCy finds the registered architectures, layers, callbacks, loggers and the component through
+the package's entry points, so importing the package does not import spaCy: the file commands
+(``python -m spacy_glove_bilstm init-vectors``) start without it.
+"""
+
 from .oov import sample_oov_vectors
 
 __version__ = "0.1.0"

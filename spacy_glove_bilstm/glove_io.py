@@ -13,14 +13,27 @@ import gzip
 import io
 import itertools
 import os
+import tempfile
 import zipfile
 import zlib
 from collections import deque
 from concurrent.futures import Future, ProcessPoolExecutor
-from contextlib import ExitStack, contextmanager
+from contextlib import ExitStack, closing, contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
-from typing import IO, Callable, Deque, Iterator, List, Optional, Sequence, Tuple, Union, cast
+from typing import (
+    IO,
+    Callable,
+    Deque,
+    Generator,
+    Iterator,
+    List,
+    Optional,
+    Sequence,
+    Tuple,
+    Union,
+    cast,
+)
 
 import numpy
 from spacy.strings import get_string_id
@@ -41,6 +54,10 @@ _SHOW_CHARS = 80
 
 # A block's vectors, its words (UTF-8, each followed by a newline) and their string ids.
 Parsed = Tuple[numpy.ndarray, bytes, numpy.ndarray]
+# A parsed block once its vectors are in the table: its words, keys and their moments.
+_Rows = Tuple[bytes, numpy.ndarray, "_Moments"]
+# The same with the table slot of its first row.
+BlockRows = Tuple[int, bytes, numpy.ndarray, "_Moments"]
 
 
 class VectorFileError(ValueError):
@@ -186,6 +203,7 @@ def read_vector_file(
     lowercase: bool = False,
     skip_bad_rows: bool = False,
     progress: bool = True,
+    table_path: Optional[Union[str, Path]] = None,
 ) -> VectorTable:
     """Read a GloVe or word2vec text file into a float32 table; the first row of a word wins.
 
@@ -195,19 +213,57 @@ def read_vector_file(
     lowercase: lowercase every word before de-duplicating (the first row of a form wins).
     skip_bad_rows: skip malformed rows and count them, instead of stopping at the first.
     progress: show a progress bar for files over a few MB.
+    table_path: build the table in this ``.npy`` file and return it memory-mapped (what
+        ``init-vectors`` does: the file becomes the pipeline's ``vocab/vectors``). None: build it
+        in a temporary file and return it in memory.
     """
     if limit < 0:
         raise ValueError(Errors.E115.format(name="limit", value=limit))
+    with ExitStack() as stack:
+        if table_path is None:
+            folder = stack.enter_context(tempfile.TemporaryDirectory(prefix="glove-table-"))
+            target = Path(folder) / "table.npy"
+        else:
+            target = Path(table_path)
+        try:
+            table = _read_into(
+                Path(path), target, member, limit, lowercase, skip_bad_rows, progress
+            )
+        except BaseException:
+            target.unlink(missing_ok=True)  # nothing half-written stays behind
+            raise
+        if table_path is None:
+            table.data = numpy.load(target)
+        return table
+
+
+def _read_into(
+    path: Path,
+    target: Path,
+    member: Optional[str],
+    limit: int,
+    lowercase: bool,
+    skip_bad_rows: bool,
+    progress: bool,
+) -> VectorTable:
+    """``read_vector_file`` with the table built in ``target``, returned memory-mapped."""
     with open_vector_file(path, member) as source:
-        blocks = _iter_blocks(source)
-        block, line_no, blank = _first_block(source.name, blocks)
-        header, dims, origin, block, line_no = _read_header(source.name, block, line_no)
+        big = source.file_bytes >= PARALLEL_MIN_BYTES
+        # Workers get blocks 4 times larger: fewer tasks, the same few blocks in flight.
+        blocks = _iter_blocks(source, BLOCK_BYTES * (4 if big else 1))
+        offset, block, line_no, blank = _first_block(source.name, blocks)
+        header, dims, origin, rest, line_no = _read_header(source.name, block, line_no)
+        offset += len(block) - len(rest)
         parser = _BlockParser(
             source.name, dims, origin, lowercase=lowercase, skip_bad_rows=skip_bad_rows
         )
         parser.blank_lines = blank
-        table = _TableBuilder(dims, _capacity(source, header, block, limit))
+        table = TableFile.create(target, dims)
         moments = _Moments(dims)
+        runs: List[Tuple[int, int]] = []
+        word_parts: List[bytes] = []
+        key_parts: List[numpy.ndarray] = []
+        n_rows = 0
         bar = tqdm(
             total=source.file_bytes,
             unit="B",
@@ -217,46 +273,86 @@ def read_vector_file(
             disable=not progress or source.file_bytes < PROGRESS_MIN_BYTES,
         )
         limited = False
-        with bar:
-            workers = min(os.cpu_count() or 1, 4) if source.file_bytes >= PARALLEL_MIN_BYTES else 1
-            parsed = parser.parse_blocks(itertools.chain([block], blocks), line_no, workers=workers)
-            for rows, lines, keys in parsed:
-                if limit and table.n + len(rows) >= limit:
-                    rows, keys = rows[: limit - table.n], keys[: limit - table.n]
-                    lines = b"".join(word + b"\n" for word in lines.split(b"\n")[: len(keys)])
+        parsed = parser.parse_blocks(
+            itertools.chain([(offset, rest)], blocks),
+            line_no,
+            table,
+            plain_file=str(path) if source.kind == "text" else None,
+            workers=min(os.cpu_count() or 1, 4) if big else 1,
+            limit=limit,
+        )
+        # closing: the workers stop before the table is finished, also on a limit or an error
+        with bar, closing(parsed):
+            for slot, words, keys, block_moments in parsed:
+                if limit and n_rows + len(keys) >= limit:
+                    keys = keys[: limit - n_rows]
+                    words = b"".join(word + b"\n" for word in words.split(b"\n")[: len(keys)])
+                    block_moments = _Moments.of(table.read(slot, len(keys)))
                     limited = True
-                table.append(rows, lines, keys)
-                moments.update(rows)
+                runs.append((slot, len(keys)))
+                word_parts.append(words)
+                key_parts.append(keys)
+                moments.merge(block_moments)
+                n_rows += len(keys)
                 bar.update(source.position() - bar.n)
                 if limited:
                     break
-    if table.n == 0:
+    if n_rows == 0:
         raise VectorFileError(Errors.E101.format(path=source.name))
-    rows_seen = table.n + parser.bad_rows_skipped
+    rows_seen = n_rows + parser.bad_rows_skipped
     if header is not None and not limited and rows_seen != header[0]:
         raise VectorFileError(
             Errors.E109.format(path=source.name, header_rows=header[0], rows=rows_seen)
         )
-    data, words, keys = table.finish()
-    n_read = len(keys)
-    data, words, keys, duplicates = _drop_duplicates(data, words, keys)
+    all_keys = numpy.concatenate(key_parts)
+    word_list = WordList.from_lines(b"".join(word_parts))
+    slots = _slots(runs)
+    first = _first_occurrences(all_keys)
+    duplicates: List[str] = []
+    if first is not None:
+        dropped = numpy.ones(len(all_keys), dtype=bool)
+        dropped[first] = False
+        duplicates = [word_list[int(i)] for i in numpy.flatnonzero(dropped)[:MAX_EXAMPLES]]
+        all_keys, word_list = all_keys[first], word_list.take(first)
+        slots = first if slots is None else slots[first]
+    table.finish(slots, len(all_keys))
     mean, std = moments.result()
     return VectorTable(
         source=source.name,
-        data=data,
-        words=words,
-        keys=keys,
+        data=table.open(),
+        words=word_list,
+        keys=all_keys,
         mean=mean,
         std=std,
-        rows_read=n_read,
+        rows_read=n_rows,
         header=header,
-        duplicates=n_read - len(keys),
+        duplicates=n_rows - len(all_keys),
         duplicate_examples=duplicates,
         bad_rows_skipped=parser.bad_rows_skipped,
         bad_row_examples=parser.bad_row_examples,
         blank_lines=parser.blank_lines,
         words_with_spaces=parser.words_with_spaces,
     )
+
+
+def _slots(runs: Sequence[Tuple[int, int]]) -> Optional[numpy.ndarray]:
+    """The table slots holding rows, in file order; None when they are 0, 1, 2, ... already
+    (no block had a skipped row or a blank line)."""
+    position = 0
+    for slot, n in runs:
+        if slot != position:
+            return numpy.concatenate([numpy.arange(s, s + k, dtype=numpy.int64) for s, k in runs])
+        position += n
+    return None
+
+
+def _first_occurrences(keys: numpy.ndarray) -> Optional[numpy.ndarray]:
+    """Positions of the first occurrence of every key, ascending; None without duplicates."""
+    ordered = numpy.sort(keys)
+    if not (ordered[1:] == ordered[:-1]).any():
+        return None
+    _, first = numpy.unique(keys, return_index=True)
+    return numpy.sort(first)
 
 
 def _choose_member(path: Path, archive: zipfile.ZipFile, member: Optional[str]) -> zipfile.ZipInfo:
@@ -278,12 +374,14 @@ def _choose_member(path: Path, archive: zipfile.ZipFile, member: Optional[str]) 
     return texts[0]
 
 
-def _iter_blocks(source: VectorStream) -> Iterator[bytes]:
-    """Blocks of about BLOCK_BYTES that end at a line end (the last one may not)."""
+def _iter_blocks(source: VectorStream, size: int) -> Iterator[Tuple[int, bytes]]:
+    """Blocks of about ``size`` bytes that end at a line end (the last one may not), each with
+    its offset in the text."""
     rest = b""
+    offset = 0
     while True:
         try:
-            data = source.stream.read(BLOCK_BYTES)
+            data = source.stream.read(size)
         except (EOFError, OSError, zlib.error, zipfile.BadZipFile) as err:
             if source.kind == "text":
                 raise
@@ -291,7 +389,7 @@ def _iter_blocks(source: VectorStream) -> Iterator[bytes]:
             raise VectorFileError(message) from None
         if not data:
             if rest:
-                yield rest
+                yield offset, rest
             return
         data = rest + data if rest else data
         cut = data.rfind(b"\n") + 1
@@ -299,19 +397,20 @@ def _iter_blocks(source: VectorStream) -> Iterator[bytes]:
             rest = data
             continue
         rest = data[cut:]
-        yield data[:cut]
+        yield offset, data[:cut]
+        offset += cut
 
 
-def _first_block(name: str, blocks: Iterator[bytes]) -> Tuple[bytes, int, int]:
-    """The first block with text, cut to start at its first non-blank line; that line's number
-    and the number of blank lines skipped before it."""
+def _first_block(name: str, blocks: Iterator[Tuple[int, bytes]]) -> Tuple[int, bytes, int, int]:
+    """The first block with text, cut to start at its first non-blank line: its offset, the
+    block, that line's number and the number of blank lines skipped before it."""
     line_no = 1
-    for block in blocks:
+    for offset, block in blocks:
         text = block.lstrip()
         if text:
             cut = block.rfind(b"\n", 0, len(block) - len(text)) + 1
             skipped = block.count(b"\n", 0, cut)
-            return block[cut:], line_no + skipped, line_no - 1 + skipped
+            return offset + cut, block[cut:], line_no + skipped, line_no - 1 + skipped
         line_no += block.count(b"\n")
     raise VectorFileError(Errors.E101.format(path=name))
 
@@ -338,21 +437,6 @@ def _read_header(
     if dims < 1:
         raise VectorFileError(Errors.E111.format(path=name, text=_show(first)))
     return None, dims, f"line {line_no} has {dims}", block, line_no
-
-
-def _capacity(
-    source: VectorStream, header: Optional[Tuple[int, int]], block: bytes, limit: int
-) -> int:
-    """Rows to reserve: the header's count, else an estimate from the text size and the first
-    block's line length, so the table rarely has to grow (growing briefly holds more memory)."""
-    if header is not None:
-        estimate = header[0]
-    elif source.text_bytes is not None and block:
-        per_line = len(block) / max(block.count(b"\n"), 1)
-        estimate = int(source.text_bytes / per_line * 1.02) + 64
-    else:
-        estimate = 1 << 16
-    return min(estimate, limit) if limit else estimate
 
 
 def _show(text: bytes) -> str:
@@ -392,39 +476,77 @@ class _BlockParser:
         self.words_with_spaces = 0
 
     def parse_blocks(
-        self, blocks: Iterator[bytes], first_line: int, *, workers: int = 1
-    ) -> Iterator[Parsed]:
-        """The rows of each block, in file order. A block the fast path refuses goes through
-        the per-row path, so the first bad row of the file is the one reported. With
-        ``workers > 1`` the fast path runs in that many processes, a few blocks ahead of the
-        caller (memory stays a few blocks), since numpy's float parser holds one core."""
-        if workers <= 1:
-            line_no = first_line
-            for block in blocks:
-                block = _unix_lines(block)
-                yield self._finish(block, line_no, _parse_regular(block, self.dims, self.lowercase))
-                line_no += block.count(b"\n")
-            return
-        with ProcessPoolExecutor(workers) as pool:
-            pending: Deque[Tuple[bytes, int, Future[Optional[Parsed]]]] = deque()
-            line_no = first_line
-            for block in blocks:
-                block = _unix_lines(block)
-                future = pool.submit(_parse_regular, block, self.dims, self.lowercase)
-                pending.append((block, line_no, future))
-                line_no += block.count(b"\n")
-                if len(pending) > 2 * workers:
-                    block, line, future = pending.popleft()
-                    yield self._finish(block, line, future.result())
-            while pending:
-                block, line, future = pending.popleft()
-                yield self._finish(block, line, future.result())
+        self,
+        blocks: Iterator[Tuple[int, bytes]],
+        first_line: int,
+        table: "TableFile",
+        *,
+        plain_file: Optional[str] = None,
+        workers: int = 1,
+        limit: int = 0,
+    ) -> Generator[BlockRows, None, None]:
+        """Parse ``(offset, block)`` pairs into ``table``, yielding each block's rows in file
+        order as ``(slot, words, keys, moments)``; the vectors are in the table from ``slot`` on.
 
-    def _finish(self, block: bytes, first_line: int, parsed: Optional[Parsed]) -> Parsed:
-        return parsed if parsed is not None else self._parse_rows(block, first_line)
+        Block i may fill one table slot per line, from the slots after block i-1's, so every
+        block knows where its rows go before any is parsed. The fast path writes the rows
+        itself, in ``workers`` processes a few blocks ahead of the caller when ``workers > 1``
+        (numpy's float parser holds one core); with ``plain_file`` they read their block from
+        the file, so no text or table crosses a process boundary. A block the fast path refuses
+        goes through the per-row path here, so the first bad row of the file is the one reported
+        (and none after the first ``limit`` rows is).
+        """
+        pool = ProcessPoolExecutor(workers) if workers > 1 else None
+        pending: Deque[Tuple[bytes, int, int, Future[Optional[_Rows]]]] = deque()
+        wanted = limit or -1  # rows still to read (-1: all)
+        try:
+            slot, line_no = 0, first_line
+            for offset, block in blocks:
+                lines = block.count(b"\n") + (not block.endswith(b"\n"))
+                source: Union[bytes, Tuple[str, int, int]] = block
+                if plain_file is not None and pool is not None:
+                    source = (plain_file, offset, len(block))
+                args = (source, self.dims, self.lowercase, str(table.path), slot)
+                if pool is not None:
+                    future = pool.submit(_parse_block, *args)
+                else:
+                    future = Future()
+                    future.set_result(_parse_block(*args))
+                pending.append((block, line_no, slot, future))
+                slot, line_no = slot + lines, line_no + lines
+                while len(pending) > 2 * workers and wanted:
+                    rows = self._finish(table, wanted, *pending.popleft())
+                    wanted -= len(rows[2])
+                    yield rows
+                if not wanted:
+                    return
+            while pending and wanted:
+                rows = self._finish(table, wanted, *pending.popleft())
+                wanted -= len(rows[2])
+                yield rows
+        finally:
+            if pool is not None:
+                pool.shutdown(wait=True, cancel_futures=True)
 
-    def _parse_rows(self, block: bytes, first_line: int) -> Parsed:
-        """The per-row path: words with spaces, blank lines, and the error for a bad row."""
+    def _finish(
+        self,
+        table: "TableFile",
+        wanted: int,
+        block: bytes,
+        first_line: int,
+        slot: int,
+        future: "Future[Optional[_Rows]]",
+    ) -> BlockRows:
+        rows = future.result()
+        if rows is None:
+            values, words, keys = self._parse_rows(_unix_lines(block), first_line, wanted)
+            table.write(slot, values)
+            rows = (words, keys, _Moments.of(values))
+        return (slot, *rows)
+
+    def _parse_rows(self, block: bytes, first_line: int, wanted: int = -1) -> Parsed:
+        """The per-row path: words with spaces, blank lines, and the error for a bad row.
+        Stops after ``wanted`` rows (-1: no limit)."""
         lines = block.split(b"\n")
         if block.endswith(b"\n"):
             lines.pop()
@@ -439,6 +561,8 @@ class _BlockParser:
             if row is not None:
                 values[len(words)] = row[1]
                 words.append(row[0])
+                if len(words) == wanted:
+                    break
         joined = "".join(word + "\n" for word in words).encode("utf-8")
         return values[: len(words)], joined, string_ids(words)
 
@@ -486,6 +610,26 @@ class _BlockParser:
         if len(self.bad_row_examples) < MAX_EXAMPLES:
             self.bad_row_examples.append(message)
         return None
+
+
+def _parse_block(
+    source: Union[bytes, Tuple[str, int, int]], dims: int, lowercase: bool, table: str, slot: int
+) -> Optional[_Rows]:
+    """The fast path for one block, in a worker process or inline: parse it, write its rows to
+    the table file from ``slot`` on, and return its words, keys and moments; None when the block
+    needs the per-row path. ``source`` is the block, or (file, offset, length) to read it from."""
+    if isinstance(source, bytes):
+        block = source
+    else:
+        with open(source[0], "rb") as file_:
+            file_.seek(source[1])
+            block = file_.read(source[2])
+    parsed = _parse_regular(_unix_lines(block), dims, lowercase)
+    if parsed is None:
+        return None
+    values, words, keys = parsed
+    TableFile(Path(table), dims).write(slot, values)
+    return words, keys, _Moments.of(values)
 
 
 def _parse_regular(block: bytes, dims: int, lowercase: bool) -> Optional[Parsed]:
@@ -539,63 +683,74 @@ def string_ids(words: Sequence[str]) -> numpy.ndarray:
     return numpy.fromiter(map(get_string_id, words), dtype=numpy.uint64, count=len(words))
 
 
-class _TableBuilder:
-    """A float32 table, its words and key array, growing in place as blocks arrive.
+class TableFile:
+    """A float32 table built in a ``.npy`` file, row by row at known slots.
 
-    ``ndarray.resize`` reallocates without copying for large arrays (the kernel remaps the
-    pages), so growing never holds the old and the new table at once.
+    Rows are written with ``pwrite`` at their slot, by any process, so the parsed vectors are
+    never sent between processes nor copied into a growing array, and writing past the end just
+    extends the (sparse) file. ``finish`` moves the kept rows to the front, cuts the file to
+    size and writes the header, after which the file is exactly what ``numpy.save`` writes.
     """
 
-    def __init__(self, dims: int, capacity: int) -> None:
-        capacity = max(capacity, 1)
-        self.data = numpy.empty((capacity, dims), dtype=numpy.float32)
-        self.keys = numpy.empty((capacity,), dtype=numpy.uint64)
-        self.words = bytearray()
-        self.n = 0
+    header_bytes = 128  # a fixed-size .npy version 1.0 header, a multiple of 64
 
-    def append(self, rows: numpy.ndarray, words: bytes, keys: numpy.ndarray) -> None:
-        end = self.n + len(rows)
-        if end > len(self.keys):
-            capacity = max(end, int(len(self.keys) * 1.25) + 1024)
-            self.data.resize((capacity, self.data.shape[1]), refcheck=False)
-            self.keys.resize((capacity,), refcheck=False)
-        self.data[self.n : end] = rows
-        self.keys[self.n : end] = keys
-        self.words += words
-        self.n = end
+    def __init__(self, path: Path, dims: int) -> None:
+        self.path = path
+        self.dims = dims
 
-    def finish(self) -> Tuple[numpy.ndarray, WordList, numpy.ndarray]:
-        """The filled rows, their words and keys, with the spare capacity given back."""
-        self.data.resize((self.n, self.data.shape[1]), refcheck=False)
-        self.keys.resize((self.n,), refcheck=False)
-        return self.data, WordList.from_lines(self.words), self.keys
+    @classmethod
+    def create(cls, path: Path, dims: int) -> "TableFile":
+        with path.open("wb") as file_:
+            file_.write(b"\0" * cls.header_bytes)  # not a valid .npy until finish
+        return cls(path, dims)
 
+    def _offset(self, slot: int) -> int:
+        return self.header_bytes + slot * self.dims * 4
 
-def _drop_duplicates(
-    data: numpy.ndarray, words: WordList, keys: numpy.ndarray
-) -> Tuple[numpy.ndarray, WordList, numpy.ndarray, List[str]]:
-    """Keep the first row of every key, compacting the table in place (no second copy).
+    def write(self, slot: int, values: numpy.ndarray) -> None:
+        if not len(values):
+            return
+        data = numpy.ascontiguousarray(values, dtype="<f4")
+        fd = os.open(self.path, os.O_WRONLY)
+        try:
+            view, offset = memoryview(data.data).cast("B"), self._offset(slot)
+            while view:  # pwrite may write less than asked
+                done = os.pwrite(fd, view, offset)
+                view, offset = view[done:], offset + done
+        finally:
+            os.close(fd)
 
-    Returns the table, its words and keys, and the first few words whose later rows were dropped.
-    """
-    ordered = numpy.sort(keys)
-    if not (ordered[1:] == ordered[:-1]).any():
-        return data, words, keys, []
-    del ordered
-    _, first = numpy.unique(keys, return_index=True)
-    keep = numpy.sort(first)
-    dropped = numpy.ones(len(keys), dtype=bool)
-    dropped[keep] = False
-    examples = [words[int(i)] for i in numpy.flatnonzero(dropped)[:MAX_EXAMPLES]]
-    step = max(1, (1 << 22) // max(data.shape[1], 1))
-    # keep[i] >= i, so each slice reads only rows at or after the ones it overwrites.
-    for start in range(0, len(keep), step):
-        index = keep[start : start + step]
-        data[start : start + len(index)] = data[index]
-    keys[: len(keep)] = keys[keep]
-    data.resize((len(keep), data.shape[1]), refcheck=False)
-    keys.resize((len(keep),), refcheck=False)
-    return data, words.take(keep), keys, examples
+    def read(self, slot: int, rows: int) -> numpy.ndarray:
+        data = numpy.fromfile(
+            self.path, dtype="<f4", count=rows * self.dims, offset=self._offset(slot)
+        )
+        return data.reshape((rows, self.dims))
+
+    def finish(self, slots: Optional[numpy.ndarray], rows: int) -> None:
+        """Keep the rows at ``slots`` (ascending; None: slots 0 to rows-1), in that order."""
+        if slots is not None and len(slots):
+            end = int(slots[-1]) + 1
+            data = numpy.memmap(self.path, "<f4", "r+", self.header_bytes, (end, self.dims))
+            step = max(1, (1 << 22) // self.dims)
+            # slots[i] >= i, so each chunk reads only rows at or after the ones it overwrites.
+            for start in range(0, len(slots), step):
+                index = slots[start : start + step]
+                data[start : start + len(index)] = data[index]
+            data.flush()
+            del data
+        self.set_rows(rows)
+
+    def set_rows(self, rows: int) -> None:
+        """Cut the table to its first ``rows`` rows (a finished table only)."""
+        os.truncate(self.path, self._offset(rows))
+        text = f"{{'descr': '<f4', 'fortran_order': False, 'shape': ({rows}, {self.dims}), }}"
+        body = text.ljust(self.header_bytes - 11) + "\n"
+        with self.path.open("r+b") as file_:
+            file_.write(b"\x93NUMPY\x01\x00" + len(body).to_bytes(2, "little") + body.encode())
+
+    def open(self) -> numpy.ndarray:
+        """The finished table, memory-mapped for reading."""
+        return numpy.load(self.path, mmap_mode="r")
 
 
 class _Moments:
@@ -607,17 +762,25 @@ class _Moments:
         self.mean = numpy.zeros((dims,), dtype=numpy.float64)
         self.m2 = numpy.zeros((dims,), dtype=numpy.float64)
 
-    def update(self, rows: numpy.ndarray) -> None:
-        k = len(rows)
-        if k == 0:
+    @classmethod
+    def of(cls, rows: numpy.ndarray) -> "_Moments":
+        """The moments of one block of rows."""
+        moments = cls(rows.shape[1])
+        if len(rows):
+            moments.n = len(rows)
+            moments.mean = rows.mean(axis=0, dtype=numpy.float64)
+            centered = rows - moments.mean
+            moments.m2 = numpy.einsum("ij,ij->j", centered, centered)
+        return moments
+
+    def merge(self, other: "_Moments") -> None:
+        """Add the rows ``other`` describes."""
+        if other.n == 0:
             return
-        block_mean = rows.mean(axis=0, dtype=numpy.float64)
-        centered = rows - block_mean
-        block_m2 = numpy.einsum("ij,ij->j", centered, centered)
-        delta = block_mean - self.mean
-        total = self.n + k
-        self.mean += delta * (k / total)
-        self.m2 += block_m2 + delta**2 * (self.n * k / total)
+        delta = other.mean - self.mean
+        total = self.n + other.n
+        self.mean += delta * (other.n / total)
+        self.m2 += other.m2 + delta**2 * (self.n * other.n / total)
         self.n = total
 
     def result(self) -> Tuple[numpy.ndarray, numpy.ndarray]:

@@ -25,7 +25,7 @@ from spacy.util import OOV_RANK, registry
 from spacy.vectors import Vectors
 
 from .errors import Errors
-from .glove_io import WordList, read_vector_file, string_ids
+from .glove_io import TableFile, WordList, read_vector_file, string_ids
 
 META_KEY = "spacy_glove_bilstm"
 LOWERCASE_MODES = ("keep", "fold", "add")
@@ -65,6 +65,7 @@ def build_plan(
     skip_bad_rows: bool = False,
     name: Optional[str] = None,
     progress: bool = True,
+    table_path: Optional[Path] = None,
 ) -> VectorsPlan:
     """Read a vector file and lay out its spaCy vectors: pruned, with lowercase aliases.
 
@@ -80,6 +81,8 @@ def build_plan(
     skip_bad_rows: skip malformed rows and count them, instead of stopping at the first.
     name: the vectors' name (default: the file name without suffixes).
     progress: show a progress bar for files over a few MB.
+    table_path: build the table in this .npy file (read_vector_file) and cut it to the kept
+        rows; the plan's data is then memory-mapped. None: the data is in memory.
     """
     check_options(limit=limit, prune=prune, prune_mode=prune_mode, lowercase=lowercase)
     table = read_vector_file(
@@ -89,6 +92,7 @@ def build_plan(
         lowercase=lowercase == "fold",
         skip_bad_rows=skip_bad_rows,
         progress=progress,
+        table_path=table_path,
     )
     n_rows = len(table.keys)
     n_keep = prune if 0 < prune < n_rows else n_rows
@@ -131,6 +135,8 @@ def build_plan(
         "mean_similarity": float(scores.mean()) if len(scores) else None,
     }
     data = table.data[:n_keep]
+    if table_path is not None and n_keep < n_rows:
+        TableFile(table_path, table.dims).set_rows(n_keep)
     return VectorsPlan(name or _default_name(source), data, keys, rows, words, aliases, record)
 
 
@@ -220,28 +226,34 @@ def init_vectors(
     output_dir = Path(output_dir)
     _check_replaceable(output_dir)
     nlp = spacy.blank(lang)
-    plan = build_plan(
-        glove_path,
-        member=member,
-        limit=limit,
-        prune=prune,
-        prune_mode=prune_mode,
-        lowercase=lowercase,
-        skip_bad_rows=skip_bad_rows,
-        name=name,
-        progress=progress,
-    )
-    # The table goes in without keys: spaCy would hold key2row as a dict (about 100 bytes a
-    # key, more than a 50d row) just to write it. The keys and strings are written from arrays.
-    nlp.vocab.vectors = Vectors(strings=nlp.vocab.strings, data=plan.data, name=plan.name)
-    nlp.meta[META_KEY] = plan.record
     with _staging_dir(output_dir) as staging:
+        # The table is built in place as the pipeline's vocab/vectors file (spaCy's format, a
+        # .npy), so it is never copied; spaCy writes everything else around an empty table.
+        table_path = staging / "vectors.partial"
+        plan = build_plan(
+            glove_path,
+            member=member,
+            limit=limit,
+            prune=prune,
+            prune_mode=prune_mode,
+            lowercase=lowercase,
+            skip_bad_rows=skip_bad_rows,
+            name=name,
+            progress=progress,
+            table_path=table_path,
+        )
+        rows, dims = plan.data.shape
+        nlp.vocab.vectors = Vectors(strings=nlp.vocab.strings, shape=(0, dims), name=plan.name)
+        nlp.meta[META_KEY] = plan.record
         nlp.to_disk(staging)
+        table_path.replace(staging / "vocab" / "vectors")
+        # Keys and strings are written from arrays: spaCy would hold key2row as a dict (about
+        # 100 bytes a key, more than a 50d row) just to write it.
         write_key2row(staging / "vocab" / "key2row", plan.keys, plan.rows)
         strings_path = staging / "vocab" / "strings.json"
         _write_strings(strings_path, [srsly.read_json(strings_path), plan.words, plan.aliases])
         meta = srsly.read_json(staging / "meta.json")
-        meta["vectors"]["keys"] = len(plan.keys)
+        meta["vectors"].update(width=dims, vectors=rows, keys=len(plan.keys))
         meta[META_KEY] = plan.record  # srsly keeps 10 digits of a float; json keeps them all
         text = json.dumps(meta, indent=2, ensure_ascii=False)
         (staging / "meta.json").write_text(text, encoding="utf8")
@@ -374,7 +386,8 @@ def _check_replaceable(output_dir: Path) -> None:
 @contextmanager
 def _staging_dir(target: Path) -> Iterator[Path]:
     """A temporary folder beside ``target`` that becomes ``target`` if the block succeeds and
-    is removed if it fails."""
+    is removed if it fails, with any parent folders it had to create."""
+    created = [parent for parent in target.parents if not parent.exists()]
     target.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.", dir=target.parent))
     umask = os.umask(0)
@@ -392,3 +405,8 @@ def _staging_dir(target: Path) -> Iterator[Path]:
     finally:
         if staging.exists():
             shutil.rmtree(staging)
+            for parent in created:  # innermost first; each held only the staging folder
+                try:
+                    parent.rmdir()
+                except OSError:  # something else was put there meanwhile: keep it
+                    break

@@ -145,6 +145,38 @@ def test_fast_and_per_row_paths_agree_across_blocks(
     numpy.testing.assert_allclose(fast.std, slow.std, rtol=1e-12)
 
 
+@pytest.mark.parametrize("parallel", [False, True])
+def test_skipped_rows_blank_lines_duplicates_and_limit_across_blocks(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, parallel: bool
+) -> None:
+    """Rows go to table slots fixed before parsing (one per line); skipped rows, blank lines
+    and duplicates leave gaps that the finished table must close, in file order."""
+    words = [f"w{i}" for i in range(2500)]
+    vectors = random_table(len(words), 3, seed=2)
+    lines = [f"{w} {' '.join(repr(float(x)) for x in v)}" for w, v in zip(words, vectors)]
+    lines[700] = "w700 1 x 3"  # skipped
+    lines[1200] = ""  # blank
+    lines[1900] = "w5 " + lines[1900].split(" ", 1)[1]  # duplicate of w5: dropped
+    path = tmp_path / "glove.txt"
+    path.write_text("\n".join(lines) + "\n", encoding="utf8")
+    monkeypatch.setattr(glove_io, "BLOCK_BYTES", 2048)
+    if parallel:
+        monkeypatch.setattr(glove_io, "PARALLEL_MIN_BYTES", 0)
+    kept = [i for i in range(2500) if i not in (700, 1200, 1900)]
+    table = read_vector_file(path, skip_bad_rows=True)
+    assert list(table.words) == [words[i] for i in kept]
+    numpy.testing.assert_array_equal(table.data, vectors[kept])
+    assert (table.rows_read, table.duplicates, table.duplicate_examples) == (2498, 1, ["w5"])
+    assert (table.bad_rows_skipped, table.blank_lines) == (1, 1)
+    both = vectors[[i for i in range(2500) if i not in (700, 1200)]].astype(numpy.float64)
+    numpy.testing.assert_allclose(table.mean, both.mean(axis=0), rtol=1e-10)
+    limited = read_vector_file(path, skip_bad_rows=True, limit=1500)
+    numpy.testing.assert_array_equal(limited.data, vectors[kept[:1500]])
+    numpy.testing.assert_allclose(
+        limited.mean, vectors[kept[:1500]].astype(numpy.float64).mean(axis=0), rtol=1e-10
+    )
+
+
 def test_error_line_numbers_hold_across_blocks(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

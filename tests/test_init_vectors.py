@@ -2,6 +2,10 @@
 ``[initialize] vectors``, pruning, lowercase handling, and bad input leaving nothing behind."""
 
 import gzip
+import importlib.util
+import io
+import subprocess
+import sys
 import zipfile
 from pathlib import Path
 from typing import Callable, Dict, List
@@ -102,6 +106,54 @@ def test_prune_keeps_stats_and_maps_or_drops(tmp_path: Path) -> None:
     assert mapped["pruned_rows"] == 2 and mapped["mean_similarity"] > 0.9
     nlp = initialized(tmp_path / "dropped")
     assert len(nlp.vocab.vectors.key2row) == 2 and not nlp.vocab.has_vector("c")
+
+
+@pytest.mark.parametrize("prune", [0, 3])
+def test_vectors_file_is_what_numpy_save_writes(tmp_path: Path, prune: int) -> None:
+    """The table is built in place as vocab/vectors: the file must be byte for byte what
+    spaCy's own writer (numpy.save) gives for the same rows, and the meta must count them."""
+    glove = tmp_path / "glove.txt"
+    lines = write_glove(glove, WORDS)
+    out = tmp_path / "vectors"
+    init_vectors(glove, out, prune=prune, progress=False)
+    rows = len(WORDS) if not prune else prune
+    expected = numpy.stack([row_of(lines[w], 6) for w in WORDS[:rows]])
+    written = io.BytesIO()
+    numpy.save(written, expected, allow_pickle=False)
+    assert (out / "vocab" / "vectors").read_bytes() == written.getvalue()
+    meta = srsly.read_json(out / "meta.json")["vectors"]
+    assert (meta["width"], meta["vectors"], meta["keys"]) == (6, rows, len(WORDS))
+    assert sorted(p.name for p in out.iterdir()) == [
+        "config.cfg",
+        "meta.json",
+        "tokenizer",
+        "vocab",
+    ]
+
+
+def test_file_commands_start_without_torch(tmp_path: Path) -> None:
+    """init-vectors and the other file commands hide PyTorch from thinc (a second of
+    start-up); the commands that load pipelines keep it."""
+    code = (
+        "import sys, runpy\n"
+        "sys.argv = ['spacy-glove-bilstm', sys.argv[1], '--help']\n"
+        "try:\n"
+        "    runpy.run_module('spacy_glove_bilstm', run_name='__main__')\n"
+        "except SystemExit:\n"
+        "    pass\n"
+        "import thinc.compat\n"
+        "print(sys.modules.get('torch') is not None, thinc.compat.has_torch)\n"
+    )
+    for command, expected in [("init-vectors", "False False"), ("convert-iob", "False False")]:
+        result = subprocess.run(
+            [sys.executable, "-c", code, command], capture_output=True, text=True, check=True
+        )
+        assert result.stdout.strip().splitlines()[-1] == expected, result.stderr
+    if importlib.util.find_spec("torch") is not None:
+        result = subprocess.run(
+            [sys.executable, "-c", code, "oov-report"], capture_output=True, text=True, check=True
+        )
+        assert result.stdout.strip().splitlines()[-1] == "True True", result.stderr
 
 
 def test_lowercase_add_and_fold(tmp_path: Path) -> None:
