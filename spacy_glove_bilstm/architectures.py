@@ -12,6 +12,7 @@ from thinc.api import Model, chain
 from thinc.types import Floats2d
 
 from .layers import BiLSTMEncoder, GloveOOVEmbed, GloveOOVVectors, WindowBiLSTMEncoder
+from .ops import use_blas_ops
 
 
 @registry.architectures("spacy_glove_bilstm.GloveBiLSTM.v1")
@@ -29,7 +30,7 @@ def build_glove_bilstm(
     model.set_ref("embed", embed)
     model.set_ref("encode", encode)
     model.name = "glove_bilstm"
-    return model
+    return use_blas_ops(model)
 
 
 registry.architectures("spacy_glove_bilstm.GloveOOVEmbed.v1")(GloveOOVEmbed)

@@ -11,6 +11,7 @@ from thinc.api import Model, PyTorchLSTM, chain, residual
 from thinc.types import Floats2d
 
 from ..errors import Errors
+from ..ops import use_blas_ops
 from .lstm import BiLSTM
 
 BACKENDS = ("native", "torch")
@@ -47,7 +48,7 @@ def BiLSTMEncoder(
         raise ValueError(Errors.E024.format(input_width=input_width, width=width))
     if backend == "native":
         lstm = BiLSTM(width, input_width, depth=depth, dropout=dropout)
-        return _residual(lstm) if residual else lstm
+        return use_blas_ops(_residual(lstm) if residual else lstm)
     try:
         import torch  # noqa: F401
     except ImportError:
@@ -59,7 +60,7 @@ def BiLSTMEncoder(
         layers=[PyTorchLSTM(width, nI, bi=True, depth=depth, dropout=dropout)],
         dims={"nO": width, "nI": nI},
     )
-    return _residual(torch_lstm) if residual else torch_lstm
+    return use_blas_ops(_residual(torch_lstm) if residual else torch_lstm)
 
 
 def WindowBiLSTMEncoder(
@@ -87,7 +88,7 @@ def WindowBiLSTMEncoder(
     )
     model: Model[InT, InT] = chain(cnn, lstm)
     model.set_dim("nO", width)
-    return model
+    return use_blas_ops(model)
 
 
 def _residual(layer: Model[InT, InT]) -> Model[InT, InT]:

@@ -23,6 +23,7 @@ from thinc.api import (
 from thinc.types import Floats2d, Ints2d, Ragged
 
 from ..errors import Errors
+from ..ops import use_blas_ops
 from .glove_oov_vectors import GloveOOVVectors
 
 
@@ -78,4 +79,4 @@ def GloveOOVEmbed(
         concatenate(*branches), mix, cast(Model[Ragged, List[Floats2d]], ragged2list())
     )
     model.set_dim("nO", width)
-    return model
+    return cast(Model[List[Doc], List[Floats2d]], use_blas_ops(model))

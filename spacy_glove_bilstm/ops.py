@@ -1,0 +1,48 @@
+"""CPU matrix products through numpy's BLAS instead of thinc's blis.
+
+thinc's ``NumpyOps.gemm`` multiplies with blis, one thread. On this model's shapes numpy's own
+BLAS (OpenBLAS in numpy's wheels) is 2-4x faster (``python benchmarks/bench_gemm.py``), and
+matrix products are most of the encoder's CPU time: the window CNN's Maxout alone is about 40%
+of inference. So the layers this package builds run on ``BlasNumpyOps``, which is ``NumpyOps``
+with ``gemm`` done by ``numpy.matmul``. Other ops (CuPy, Apple, big-endian) are left alone.
+"""
+
+from typing import Any, Optional
+
+import numpy
+from thinc.api import Model, NumpyOps
+
+
+class BlasNumpyOps(NumpyOps):
+    """``NumpyOps`` whose matrix product is ``numpy.matmul`` (numpy's BLAS)."""
+
+    name = "blas_numpy"
+
+    def gemm(
+        self,
+        x: Any,
+        y: Any,
+        out: Optional[Any] = None,
+        trans1: bool = False,
+        trans2: bool = False,
+    ) -> Any:
+        a = x.T if trans1 else x
+        b = y.T if trans2 else y
+        if out is None:
+            return numpy.matmul(a, b)
+        return numpy.matmul(a, b, out=out)
+
+
+_BLAS_OPS: Optional[BlasNumpyOps] = None
+
+
+def use_blas_ops(model: Model) -> Model:
+    """Run every node of ``model`` that is on plain ``NumpyOps`` on ``BlasNumpyOps``; call it
+    when the model is built (its parameters do not exist yet, so nothing moves)."""
+    global _BLAS_OPS
+    for node in model.walk():
+        if type(node.ops) is NumpyOps:
+            if _BLAS_OPS is None:
+                _BLAS_OPS = BlasNumpyOps()
+            node.ops = _BLAS_OPS
+    return model
