@@ -49,8 +49,17 @@ def test_plain_file_rows_keys_and_stats(tmp_path: Path, words: List[str]) -> Non
     assert table.rows_read == len(words) and table.header is None
 
 
+@pytest.mark.parametrize("parallel", [False, True])
 @pytest.mark.parametrize("fmt", ["gz", "zip", "header", "crlf"])
-def test_formats_give_the_same_table(tmp_path: Path, words: List[str], fmt: str) -> None:
+def test_formats_give_the_same_table(
+    tmp_path: Path, words: List[str], fmt: str, parallel: bool, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Every format, parsed in this process or by workers (which get a compressed file's blocks
+    through the pool, and read a plain file's blocks themselves)."""
+    if parallel:
+        monkeypatch.setattr(glove_io, "PARALLEL_MIN_BYTES", 0)
+        monkeypatch.setattr(glove_io, "BLOCK_BYTES", 64)
+        words = [f"{w}{i}" for i in range(20) for w in words]  # many blocks
     vectors = random_table(len(words), 4)
     text = glove_text(words, vectors)
     if fmt == "gz":
