@@ -233,7 +233,7 @@ def test_format_markdown() -> None:
         ],
         "ablations": [
             {
-                "name": "oov-zeros",
+                "name": "oov-sample",
                 "changes": {"{embed}.oov": "zeros"},
                 "seeds": [0],
                 "summary": ablation,
@@ -253,7 +253,7 @@ def test_format_markdown() -> None:
         "+2.5",
     ]
     assert cells[8:] == ["9.0k", "20.0k", "2.00x", "1.00x", "940 MB", "117 MB (6 MB)"]
-    ablation_row = next(line for line in text.splitlines() if line.startswith("| oov-zeros |"))
+    ablation_row = next(line for line in text.splitlines() if line.startswith("| oov-sample |"))
     assert '`{embed}.oov = "zeros"`' in ablation_row and "| 44.0 |" in ablation_row
     assert "| -5.0 | -4.0 | 9.9k | 20.0k | 1.10x |" in ablation_row
     assert "**Failed:** [3/9] ablation depth-2 seed 0" in text
