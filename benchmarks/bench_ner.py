@@ -3,8 +3,8 @@
 One run trains every system on the same data, vectors and budget, scores it and writes a
 Markdown table and JSON:
 
-    python benchmarks/bench_ner.py --jobs 2  # 5 systems x 3 seeds + 11 ablations x 1 seed:
-                                             # 26 trainings of 30 epochs, about 45 minutes
+    python benchmarks/bench_ner.py --jobs 2  # 5 systems x 3 seeds + 12 ablations x 1 seed:
+                                             # 26 trainings of 30 epochs, about 35 minutes
     python benchmarks/bench_ner.py --systems ours cnn_glove_cased --ablations none \\
         --seeds 0 --epochs 1 --limit 20    # smoke run, about a minute
 
@@ -116,6 +116,8 @@ ABLATIONS: List[Tuple[str, Dict[str, Any]]] = [
         },
     ),
     ("width-64", {"{embed}.width": 64, "{encode}.width": 64}),
+    # The width of the PyTorch BiLSTM rival, for its speed comparison at equal width.
+    ("width-128", {"{embed}.width": 128, "{encode}.width": 128}),
     ("width-256", {"{embed}.width": 256, "{encode}.width": 256}),
 ]
 ABLATION_REFERENCE = "default"
