@@ -272,7 +272,6 @@ def _read_into(
             leave=False,
             disable=not progress or source.file_bytes < PROGRESS_MIN_BYTES,
         )
-        limited = False
         parsed = parser.parse_blocks(
             itertools.chain([(offset, rest)], blocks),
             line_no,
@@ -283,20 +282,14 @@ def _read_into(
         )
         # closing: the workers stop before the table is finished, also on a limit or an error
         with bar, closing(parsed):
-            for slot, words, keys, block_moments in parsed:
-                if limit and n_rows + len(keys) >= limit:
-                    keys = keys[: limit - n_rows]
-                    words = b"".join(word + b"\n" for word in words.split(b"\n")[: len(keys)])
-                    block_moments = _Moments.of(table.read(slot, len(keys)))
-                    limited = True
+            for slot, words, keys, block_moments in parsed:  # stops at the limit
                 runs.append((slot, len(keys)))
                 word_parts.append(words)
                 key_parts.append(keys)
                 moments.merge(block_moments)
                 n_rows += len(keys)
                 bar.update(source.position() - bar.n)
-                if limited:
-                    break
+    limited = 0 < limit <= n_rows
     if n_rows == 0:
         raise VectorFileError(Errors.E101.format(path=source.name))
     rows_seen = n_rows + parser.bad_rows_skipped
@@ -499,6 +492,15 @@ class _BlockParser:
         pool = ProcessPoolExecutor(workers) if workers > 1 else None
         pending: Deque[Tuple[bytes, int, int, Future[Optional[_Rows]]]] = deque()
         wanted = limit or -1  # rows still to read (-1: all)
+
+        def finished(keep: int) -> Iterator[BlockRows]:
+            """The oldest pending blocks, done, until ``keep`` are left or the limit is hit."""
+            nonlocal wanted
+            while len(pending) > keep and wanted:
+                rows = self._finish(table, wanted, *pending.popleft())
+                wanted -= len(rows[2])
+                yield rows
+
         try:
             slot, line_no = 0, first_line
             for offset, block in blocks:
@@ -514,16 +516,10 @@ class _BlockParser:
                     future.set_result(_parse_block(*args))
                 pending.append((block, line_no, slot, future))
                 slot, line_no = slot + lines, line_no + lines
-                while len(pending) > 2 * workers and wanted:
-                    rows = self._finish(table, wanted, *pending.popleft())
-                    wanted -= len(rows[2])
-                    yield rows
+                yield from finished(2 * workers)
                 if not wanted:
                     return
-            while pending and wanted:
-                rows = self._finish(table, wanted, *pending.popleft())
-                wanted -= len(rows[2])
-                yield rows
+            yield from finished(0)
         finally:
             if pool is not None:
                 pool.shutdown(wait=True, cancel_futures=True)
@@ -537,12 +533,18 @@ class _BlockParser:
         slot: int,
         future: "Future[Optional[_Rows]]",
     ) -> BlockRows:
+        """A block's rows: the workers' fast path, else the per-row path; cut at the limit."""
         rows = future.result()
         if rows is None:
             values, words, keys = self._parse_rows(_unix_lines(block), first_line, wanted)
             table.write(slot, values)
-            rows = (words, keys, _Moments.of(values))
-        return (slot, *rows)
+            return slot, words, keys, _Moments.of(values)
+        words, keys, moments = rows
+        if 0 <= wanted < len(keys):  # the limit falls inside this block
+            keys = keys[:wanted]
+            words = b"".join(word + b"\n" for word in words.split(b"\n")[:wanted])
+            moments = _Moments.of(table.read(slot, wanted))
+        return slot, words, keys, moments
 
     def _parse_rows(self, block: bytes, first_line: int, wanted: int = -1) -> Parsed:
         """The per-row path: words with spaces, blank lines, and the error for a bad row.

@@ -54,22 +54,11 @@ class VectorsPlan:
     record: Dict[str, Any]
 
 
-def build_plan(
-    path: Union[str, Path],
-    *,
-    member: Optional[str] = None,
-    limit: int = 0,
-    prune: int = 0,
-    prune_mode: str = "map",
-    lowercase: str = "keep",
-    skip_bad_rows: bool = False,
-    name: Optional[str] = None,
-    progress: bool = True,
-    table_path: Optional[Path] = None,
-) -> VectorsPlan:
-    """Read a vector file and lay out its spaCy vectors: pruned, with lowercase aliases.
+@dataclass(frozen=True)
+class GloveOptions:
+    """How a vector file becomes spaCy vectors: the options of ``init-vectors``,
+    ``init_vectors`` and ``LoadGloVe.v1``, checked when made (before any file is read).
 
-    path: GloVe or word2vec text file (plain, .gz or .zip).
     member: the zip member to read, when the archive holds several.
     limit: read only the first ``limit`` rows (0: all).
     prune: keep only the first ``prune`` rows (0: all); GloVe files list frequent words first.
@@ -80,30 +69,62 @@ def build_plan(
         form has no row of its own (for cased vectors such as 840B).
     skip_bad_rows: skip malformed rows and count them, instead of stopping at the first.
     name: the vectors' name (default: the file name without suffixes).
+    """
+
+    member: Optional[str] = None
+    limit: int = 0
+    prune: int = 0
+    prune_mode: str = "map"
+    lowercase: str = "keep"
+    skip_bad_rows: bool = False
+    name: Optional[str] = None
+
+    def __post_init__(self) -> None:
+        for option, value in (("limit", self.limit), ("prune", self.prune)):
+            if value < 0:
+                raise ValueError(Errors.E115.format(name=option, value=value))
+        for option, choice, options in (
+            ("prune_mode", self.prune_mode, PRUNE_MODES),
+            ("lowercase", self.lowercase, LOWERCASE_MODES),
+        ):
+            if choice not in options:
+                raise ValueError(Errors.E114.format(name=option, options=options, value=choice))
+
+
+def build_plan(
+    path: Union[str, Path],
+    options: GloveOptions,
+    *,
+    progress: bool = True,
+    table_path: Optional[Path] = None,
+) -> VectorsPlan:
+    """Read a vector file and lay out its spaCy vectors: pruned, with lowercase aliases.
+
+    path: GloVe or word2vec text file (plain, .gz or .zip).
+    options: what to read and how to lay it out.
     progress: show a progress bar for files over a few MB.
     table_path: build the table in this .npy file (read_vector_file) and cut it to the kept
         rows; the plan's data is then memory-mapped. None: the data is in memory.
     """
-    check_options(limit=limit, prune=prune, prune_mode=prune_mode, lowercase=lowercase)
     table = read_vector_file(
         path,
-        member=member,
-        limit=limit,
-        lowercase=lowercase == "fold",
-        skip_bad_rows=skip_bad_rows,
+        member=options.member,
+        limit=options.limit,
+        lowercase=options.lowercase == "fold",
+        skip_bad_rows=options.skip_bad_rows,
         progress=progress,
         table_path=table_path,
     )
     n_rows = len(table.keys)
-    n_keep = prune if 0 < prune < n_rows else n_rows
+    n_keep = options.prune if 0 < options.prune < n_rows else n_rows
     keys, rows, words = table.keys, numpy.arange(n_rows, dtype=numpy.int64), table.words
     scores = numpy.zeros((0,), dtype=numpy.float32)
-    if n_keep < n_rows and prune_mode == "map":
+    if n_keep < n_rows and options.prune_mode == "map":
         rows[n_keep:], scores = nearest_rows(table.data, n_keep)
     elif n_keep < n_rows:
         keys, rows, words = keys[:n_keep], rows[:n_keep], words.take(slice(0, n_keep))
     aliases: List[str] = []
-    if lowercase == "add":
+    if options.lowercase == "add":
         aliases, alias_keys, alias_rows = lowercase_aliases(words, keys, rows)
         keys, rows = numpy.concatenate((keys, alias_keys)), numpy.concatenate((rows, alias_rows))
     source = PurePosixPath(table.source).name
@@ -126,31 +147,19 @@ def build_plan(
         "bad_row_examples": table.bad_row_examples,
         "blank_lines": table.blank_lines,
         "words_with_spaces": table.words_with_spaces,
-        "limit": limit,
-        "lowercase": lowercase,
+        "limit": options.limit,
+        "lowercase": options.lowercase,
         "lowercase_aliases": len(aliases),
-        "prune": prune,
-        "prune_mode": prune_mode,
+        "prune": options.prune,
+        "prune_mode": options.prune_mode,
         "pruned_rows": n_rows - n_keep,
         "mean_similarity": float(scores.mean()) if len(scores) else None,
     }
     data = table.data[:n_keep]
     if table_path is not None and n_keep < n_rows:
         TableFile(table_path, table.dims).set_rows(n_keep)
-    return VectorsPlan(name or _default_name(source), data, keys, rows, words, aliases, record)
-
-
-def check_options(*, limit: int, prune: int, prune_mode: str, lowercase: str) -> None:
-    """Raise the coded error for an option out of range, before any file is read."""
-    for option, value in (("limit", limit), ("prune", prune)):
-        if value < 0:
-            raise ValueError(Errors.E115.format(name=option, value=value))
-    for option, choice, options in (
-        ("prune_mode", prune_mode, PRUNE_MODES),
-        ("lowercase", lowercase, LOWERCASE_MODES),
-    ):
-        if choice not in options:
-            raise ValueError(Errors.E114.format(name=option, options=options, value=choice))
+    name = options.name or _default_name(source)
+    return VectorsPlan(name, data, keys, rows, words, aliases, record)
 
 
 def nearest_rows(data: numpy.ndarray, n_keep: int) -> Tuple[numpy.ndarray, numpy.ndarray]:
@@ -220,9 +229,10 @@ def init_vectors(
 
     The folder is written under a temporary name next to ``output_dir`` and moved into place
     at the end, so a failure leaves nothing behind and a reader never sees half a pipeline. An
-    existing ``output_dir`` is replaced only if it is empty or a spaCy pipeline. The other
-    arguments are those of ``build_plan``; ``lang`` is the blank pipeline's language.
+    existing ``output_dir`` is replaced only if it is empty or a spaCy pipeline. ``lang`` is the
+    blank pipeline's language; the other options are those of ``GloveOptions``.
     """
+    options = GloveOptions(member, limit, prune, prune_mode, lowercase, skip_bad_rows, name)
     output_dir = Path(output_dir)
     _check_replaceable(output_dir)
     nlp = spacy.blank(lang)
@@ -230,18 +240,7 @@ def init_vectors(
         # The table is built in place as the pipeline's vocab/vectors file (spaCy's format, a
         # .npy), so it is never copied; spaCy writes everything else around an empty table.
         table_path = staging / "vectors.partial"
-        plan = build_plan(
-            glove_path,
-            member=member,
-            limit=limit,
-            prune=prune,
-            prune_mode=prune_mode,
-            lowercase=lowercase,
-            skip_bad_rows=skip_bad_rows,
-            name=name,
-            progress=progress,
-            table_path=table_path,
-        )
+        plan = build_plan(glove_path, options, progress=progress, table_path=table_path)
         rows, dims = plan.data.shape
         nlp.vocab.vectors = Vectors(strings=nlp.vocab.strings, shape=(0, dims), name=plan.name)
         nlp.meta[META_KEY] = plan.record
@@ -311,29 +310,12 @@ def create_load_glove(
     or it replaces these vectors.
 
     path (str): GloVe or word2vec text file (plain, .gz or .zip).
-    member (Optional[str]): zip member to read, when the archive holds several.
-    limit (int): read only the first N rows (0: all).
-    prune (int): keep only the first N rows (0: all).
-    prune_mode (str): "map" dropped words to their nearest kept row, or "drop" them.
-    lowercase (str): "keep", "fold" or "add" (see ``build_plan``).
-    skip_bad_rows (bool): skip malformed rows and count them instead of stopping.
-    name (Optional[str]): the vectors' name (default: the file name without suffixes).
+    The other arguments are those of ``GloveOptions``.
     """
-    check_options(limit=limit, prune=prune, prune_mode=prune_mode, lowercase=lowercase)
+    options = GloveOptions(member, limit, prune, prune_mode, lowercase, skip_bad_rows, name)
 
     def load_glove(nlp: Language) -> Language:
-        plan = build_plan(
-            path,
-            member=member,
-            limit=limit,
-            prune=prune,
-            prune_mode=prune_mode,
-            lowercase=lowercase,
-            skip_bad_rows=skip_bad_rows,
-            name=name,
-            progress=False,
-        )
-        install_vectors(nlp, plan)
+        install_vectors(nlp, build_plan(path, options, progress=False))
         return nlp
 
     return load_glove
