@@ -60,7 +60,7 @@ class GloveTokenVectors:
         if layer.attrs["oov_mean"] is None:
             raise ValueError(Errors.E005)
         vectors = check_vectors(doc.vocab, width=layer.get_dim("nO"))
-        keys = token_keys([doc], oov_attr_id(layer.attrs["oov_attr"]))[start:end]
+        keys = token_keys([doc[start:end]], oov_attr_id(layer.attrs["oov_attr"]))
         if keys.shape[0] == 0:
             return layer.ops.alloc2f(0, layer.get_dim("nO"))
         return embed_keys(layer, vectors, keys)[0]

@@ -7,11 +7,11 @@ Keeping the rule in one place is what makes the vector the model saw and the vec
 from a loaded pipeline identical.
 """
 
-from typing import Any, Dict, Optional, Sequence, Tuple
+from typing import Any, Dict, Optional, Sequence, Tuple, Union
 
 import numpy
 from spacy.attrs import IDS, LOWER, ORTH
-from spacy.tokens import Doc
+from spacy.tokens import Doc, Span
 from spacy.vectors import Mode, Vectors
 from spacy.vocab import Vocab
 
@@ -83,9 +83,12 @@ def oov_attr_id(name: str) -> int:
     return IDS[name.upper()]
 
 
-def token_keys(docs: Sequence[Doc], oov_attr: int) -> numpy.ndarray:
-    """``(n_tokens, 3)`` uint64 keys for all tokens of ``docs``: ORTH, LOWER, the OOV attribute."""
-    arrays = [doc.to_array([ORTH, LOWER, oov_attr]) for doc in docs if len(doc)]
+def token_keys(docs: Sequence[Union[Doc, Span]], oov_attr: int) -> numpy.ndarray:
+    """``(n_tokens, 3)`` uint64 keys for all tokens of ``docs`` (or spans): ORTH, LOWER, the
+    OOV attribute."""
+    # Span.to_array exists; spaCy's type stub for Span leaves it out.
+    attrs = [ORTH, LOWER, oov_attr]
+    arrays = [doc.to_array(attrs) for doc in docs if len(doc)]  # type: ignore[union-attr]
     if not arrays:
         return numpy.zeros((0, 3), dtype="uint64")
     return numpy.ascontiguousarray(numpy.concatenate(arrays), dtype="uint64")
