@@ -19,6 +19,7 @@ from spacy.vectors import Vectors
 from wasabi import msg
 
 from ..errors import Errors
+from ..lookup import KeyIndex
 from . import app
 
 CATEGORIES = ("exact", "lower", "uncovered")
@@ -55,9 +56,9 @@ def corpus_coverage(vectors: Vectors, docs: Iterable[Doc], name: str, *, top: in
     table = numpy.concatenate(arrays) if arrays else numpy.zeros((0, 2), dtype=numpy.uint64)
     orths, first, counts = numpy.unique(table[:, 0], return_index=True, return_counts=True)
     lowers = table[first, 1]
-    keys = numpy.fromiter(vectors.key2row.keys(), dtype=numpy.uint64, count=len(vectors.key2row))
-    exact = numpy.isin(orths, keys)
-    lower = ~exact & numpy.isin(lowers, keys)
+    index = KeyIndex()  # the model's lookup: exact form, then lowercase form
+    exact = index.find(vectors, orths) >= 0
+    lower = ~exact & (index.find(vectors, lowers) >= 0)
     uncovered = ~exact & ~lower
     coverage = Coverage(corpus=name, tokens=int(counts.sum()), types=len(orths))
     for category, mask in zip(CATEGORIES, (exact, lower, uncovered)):
