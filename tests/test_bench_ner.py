@@ -1,7 +1,7 @@
 """The pure parts of benchmarks/bench_ner.py: case-fixed vectors, overrides, measures, reports.
 
 The end-to-end test (marked slow) runs the script on 20 training tweets for one epoch with a
-5,000-row GloVe file.
+5,000-row GloVe file, then the CPU leg of benchmarks/bench_gpu.py on the data it prepared.
 """
 
 import importlib.util
@@ -286,3 +286,19 @@ def test_smoke_run(tmp_path: Path) -> None:
         mean = entry["summary"]["mean"]
         assert mean["train_wps"] > 0 and mean["infer_wps"] > 0 and mean["peak_rss_mb"] > 100
     assert "| no-hash |" in (out / "ner.md").read_text(encoding="utf8")
+
+    # The GPU check without a GPU: its CPU leg, and the BiLSTM on BlasNumpyOps against NumpyOps.
+    work = tmp_path / "work"
+    gpu = [sys.executable, str(REPO / "benchmarks" / "bench_gpu.py"), "--gpu-id", "-1"]
+    gpu += ["--steps", "6", "--eval-frequency", "3", "--corpus", str(work / "corpus")]
+    gpu += ["--vectors", str(work / "vectors" / "ours"), "--output", str(tmp_path / "gpu")]
+    gpu += ["--markdown", str(out / "gpu.md"), "--json", str(out / "gpu.json")]
+    subprocess.run(gpu, check=True, cwd=REPO)
+    report = json.loads((out / "gpu.json").read_text(encoding="utf8"))
+    (row,) = report["rows"]
+    assert row["leg"] == "cpu" and row["steps"] == 6
+    assert row["train_wps"] > 0 and row["infer_wps"] > 0
+    agreement = report["meta"]["lstm_agreement"]
+    assert agreement["against"] == "BlasNumpyOps"
+    assert 0 <= agreement["output"] < 1e-4 and 0 <= agreement["weight_gradients"] < 1e-3
+    assert "| cpu | 6 |" in (out / "gpu.md").read_text(encoding="utf8")
