@@ -7,6 +7,9 @@ Markdown table and JSON:
                                              # 26 trainings of 30 epochs, about 35 minutes
     python benchmarks/bench_ner.py --systems ours cnn_glove_cased --ablations none \\
         --seeds 0 --epochs 1 --limit 20    # smoke run, about a minute
+    python benchmarks/bench_ner.py --systems none --ablations default \\
+        --try l2-0.05 '{"training.optimizer.L2": 0.05}' --ablation-seeds 0 1 2
+                                           # a tuning candidate beside the default, same budget
 
 A failed training stops the run (exit code 1) after writing what finished; `--resume` then
 reuses every finished run whose command, config and package source are unchanged.
@@ -697,7 +700,7 @@ class Benchmark:
             from spacy.util import load_config
 
             config = load_config(OURS_CONFIG, interpolate=False)
-            for name, overrides in ABLATIONS:
+            for name, overrides in all_ablations(self.args):
                 if name not in self.args.ablations:
                     continue
                 resolved = resolve_overrides(config, overrides, architecture_accepts)
@@ -867,7 +870,7 @@ class Benchmark:
         for entry in systems:
             entry["compare"] = compare(entry["summary"], anchor)
         ablations: List[Dict[str, Any]] = []
-        for name, changes in ABLATIONS:
+        for name, changes in all_ablations(self.args):
             specs = [spec for n, spec in ablation_runs if n == name]
             if not specs:
                 continue
@@ -958,6 +961,26 @@ def describe(args: argparse.Namespace, paths: Dict[str, Path]) -> Dict[str, Any]
     }
 
 
+def all_ablations(args: argparse.Namespace) -> List[Tuple[str, Dict[str, Any]]]:
+    """The built-in ablations and those given with --try, in that order."""
+    return [*ABLATIONS, *getattr(args, "tries", [])]
+
+
+def parse_try(parser: argparse.ArgumentParser, name: str, text: str) -> Dict[str, Any]:
+    """The overrides of one --try NAME JSON: a JSON object of dotted keys, as in ABLATIONS."""
+    if name in {n for n, _ in ABLATIONS} or name in ("all", "none"):
+        parser.error(f"--try {name}: the name is taken by a built-in ablation; choose another")
+    try:
+        overrides = json.loads(text)
+    except json.JSONDecodeError as err:
+        parser.error(
+            f"--try {name}: overrides are not JSON ({err}); e.g. '{{\"training.dropout\": 0.3}}'"
+        )
+    if not isinstance(overrides, dict) or not overrides:
+        parser.error(f"--try {name}: overrides must be a non-empty JSON object of dotted keys")
+    return overrides
+
+
 def parse_args(argv: Optional[Sequence[str]] = None) -> argparse.Namespace:
     system_names = [s.name for s in SYSTEMS]
     ablation_names = [name for name, _ in ABLATIONS]
@@ -984,6 +1007,17 @@ def parse_args(argv: Optional[Sequence[str]] = None) -> argparse.Namespace:
     )
     parser.add_argument(
         "--ablation-seeds", nargs="+", type=int, default=[0], help="seeds of the ablations (0)"
+    )
+    parser.add_argument(
+        "--try",
+        nargs=2,
+        action="append",
+        default=[],
+        dest="try_",
+        metavar=("NAME", "OVERRIDES"),
+        help="one more ablation of ours: a name and a JSON object of overrides, keys as in "
+        "ABLATIONS ({embed}/{encode} for the tok2vec's sections); runs with the selected "
+        "ablations and is checked the same way. Repeatable",
     )
     parser.add_argument("--epochs", type=int, default=30, help="epochs per training (30)")
     parser.add_argument(
@@ -1015,6 +1049,9 @@ def parse_args(argv: Optional[Sequence[str]] = None) -> argparse.Namespace:
         help="reuse finished runs with the same command, config and package source",
     )
     args = parser.parse_args(argv)
+    args.tries = [(name, parse_try(parser, name, text)) for name, text in args.try_]
+    if len({name for name, _ in args.tries}) < len(args.tries):
+        parser.error("--try: each name once")
     for option, names in (("systems", system_names), ("ablations", ablation_names)):
         chosen = getattr(args, option)
         if "all" in chosen:
@@ -1022,6 +1059,7 @@ def parse_args(argv: Optional[Sequence[str]] = None) -> argparse.Namespace:
         elif "none" in chosen:
             chosen = []
         setattr(args, option, chosen)
+    args.ablations = [*args.ablations, *(name for name, _ in args.tries)]
     if args.epochs < 1 or args.limit < 0 or args.jobs < 1 or args.threads < 1:
         parser.error("--epochs, --jobs and --threads must be >= 1, --limit >= 0")
     if not args.systems and not args.ablations:

@@ -259,6 +259,38 @@ def test_format_markdown() -> None:
     assert "**Failed:** [3/9] ablation depth-2 seed 0" in text
 
 
+def test_try_adds_an_ablation_that_is_checked_like_the_built_in_ones(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    overrides = '{"training.optimizer.L2": 0.05, "{embed}.rows": [4000, 800, 2000, 2000]}'
+    args = bench.parse_args(
+        ["--systems", "none", "--ablations", "default", "--try", "l2", overrides]
+    )
+    assert args.ablations == ["default", "l2"]
+    name, changes = bench.all_ablations(args)[-1]
+    assert name == "l2" and changes["training.optimizer.L2"] == 0.05
+    config = load_config(bench.OURS_CONFIG, interpolate=False)
+    resolved = bench.resolve_overrides(config, changes, bench.architecture_accepts)
+    tok2vec = bench.find_section(config, bench.TOK2VEC_ARCHITECTURE)
+    assert resolved[f"{tok2vec}.embed.rows"] == [4000, 800, 2000, 2000]
+    bench.check_builds(bench.OURS_CONFIG, resolved)
+    # A misspelt key fails before any training, as in ABLATIONS.
+    typo = bench.parse_args(["--try", "typo", '{"training.optimizer.L3": 0.05}'])
+    with pytest.raises(bench.BenchmarkError, match="L3"):
+        bench.resolve_overrides(
+            config, bench.all_ablations(typo)[-1][1], bench.architecture_accepts
+        )
+    for bad, message in (
+        (["--try", "default", "{}"], "taken by a built-in"),
+        (["--try", "x", "L2=0.05"], "not JSON"),
+        (["--try", "x", "[0.05]"], "non-empty JSON object"),
+        (["--try", "x", '{"a": 1}', "--try", "x", '{"b": 2}'], "each name once"),
+    ):
+        with pytest.raises(SystemExit):
+            bench.parse_args(bad)
+        assert message in capsys.readouterr().err
+
+
 def test_parse_args_selects_all_or_none() -> None:
     args = bench.parse_args(["--ablations", "none", "--seeds", "3"])
     assert args.systems == [s.name for s in bench.SYSTEMS] and args.ablations == []
