@@ -26,23 +26,16 @@ class BlasNumpyOps(NumpyOps):
         trans1: bool = False,
         trans2: bool = False,
     ) -> Any:
-        a = x.T if trans1 else x
-        b = y.T if trans2 else y
-        if out is None:
-            return numpy.matmul(a, b)
-        return numpy.matmul(a, b, out=out)
+        return numpy.matmul(x.T if trans1 else x, y.T if trans2 else y, out=out)
 
 
-_BLAS_OPS: Optional[BlasNumpyOps] = None
+BLAS_OPS = BlasNumpyOps()
 
 
 def use_blas_ops(model: Model) -> Model:
     """Run every node of ``model`` that is on plain ``NumpyOps`` on ``BlasNumpyOps``; call it
     when the model is built (its parameters do not exist yet, so nothing moves)."""
-    global _BLAS_OPS
     for node in model.walk():
         if type(node.ops) is NumpyOps:
-            if _BLAS_OPS is None:
-                _BLAS_OPS = BlasNumpyOps()
-            node.ops = _BLAS_OPS
+            node.ops = BLAS_OPS
     return model
