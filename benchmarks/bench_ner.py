@@ -963,7 +963,7 @@ def describe(args: argparse.Namespace, paths: Dict[str, Path]) -> Dict[str, Any]
 
 def all_ablations(args: argparse.Namespace) -> List[Tuple[str, Dict[str, Any]]]:
     """The built-in ablations and those given with --try, in that order."""
-    return [*ABLATIONS, *getattr(args, "tries", [])]
+    return [*ABLATIONS, *args.tries]
 
 
 def parse_try(parser: argparse.ArgumentParser, name: str, text: str) -> Dict[str, Any]:
