@@ -10,6 +10,10 @@ Markdown table and JSON:
     python benchmarks/bench_ner.py --systems none --ablations default \\
         --try l2-0.05 '{"training.optimizer.L2": 0.05}' --ablation-seeds 0 1 2
                                            # a tuning candidate beside the default, same budget
+    python benchmarks/bench_ner.py --systems none --ablations default \\
+        --code benchmarks/experiments.py --try char-cnn \\
+        '{"{embed}.@architectures": "experiments.GloveCharCNNEmbed.v1"}'
+                                           # a candidate that needs code (spacy train --code)
 
 A failed training stops the run (exit code 1) after writing what finished; `--resume` then
 reuses every finished run whose command, config and package source are unchanged.
@@ -202,13 +206,26 @@ class RunSpec:
         return f"{self.config.stem}-{self.vectors}-s{self.seed}-{digest}"
 
 
-def fingerprint(config: Path) -> str:
-    """A hash of the config's text and this package's source, so that --resume only reuses a
-    run trained with the same code and settings."""
+def fingerprint(config: Path, code: Optional[Path] = None) -> str:
+    """A hash of the config's text, this package's source and the --code file, so that
+    --resume only reuses a run trained with the same code and settings."""
     digest = hashlib.sha1(config.read_bytes())
-    for source in sorted((ROOT / "spacy_glove_bilstm").rglob("*.py")):
+    sources = sorted((ROOT / "spacy_glove_bilstm").rglob("*.py"))
+    for source in [*sources, *([code] if code else [])]:
         digest.update(source.read_bytes())
     return digest.hexdigest()
+
+
+def load_code(code: Optional[Path]) -> None:
+    """Import the --code file, as `spacy train --code` does, so its registered functions
+    resolve in this process (config checks, loading model-best)."""
+    if code is not None:
+        from spacy.util import import_file
+
+        try:
+            import_file("bench_code", code)
+        except Exception as err:
+            raise BenchmarkError(f"--code {code} does not import: {err!r}; fix the file") from err
 
 
 class BenchmarkError(Exception):
@@ -302,28 +319,33 @@ def resolve_overrides(
     """Replace the "{embed}" and "{encode}" placeholders in overrides by the config's sections.
 
     Every key must name a setting its section has, or a parameter of the section's registered
-    function (``accepts(architecture, parameter)``), so a misspelt or removed setting fails here
-    instead of being added to the config silently.
+    architecture (``accepts(architecture, parameter)``) or component factory, so a misspelt or
+    removed setting fails here instead of being added to the config silently. An override of
+    the section's "@architectures" or "factory" counts: its parameters are then the valid keys.
     """
     tok2vec = find_section(config, TOK2VEC_ARCHITECTURE)
     sections = {"embed": f"{tok2vec}.embed", "encode": f"{tok2vec}.encode"}
-    resolved: Dict[str, Any] = {}
-    for key, value in overrides.items():
-        full_key = _substitute(key, sections)
+    resolved = {_substitute(key, sections): value for key, value in overrides.items()}
+    for key, full_key in zip(overrides, resolved):
         *parents, leaf = full_key.split(".")
         section: Any = config
         for part in parents:
             section = section.get(part) if isinstance(section, dict) else None
         if not isinstance(section, dict):
             raise BenchmarkError(f"Override {key!r}: no config section {'.'.join(parents)!r}")
-        arch = section.get("@architectures")
-        if leaf not in section and not (isinstance(arch, str) and accepts(arch, leaf)):
+        prefix = ".".join(parents)
+        arch = resolved.get(f"{prefix}.@architectures", section.get("@architectures"))
+        factory = resolved.get(f"{prefix}.factory", section.get("factory"))
+        if not (
+            leaf in section
+            or (isinstance(arch, str) and accepts(arch, leaf))
+            or (isinstance(factory, str) and factory_accepts(factory, leaf))
+        ):
             raise BenchmarkError(
                 f"Override {key!r}: {full_key!r} is neither in the config nor a parameter of "
-                f"{arch}. Adjust ABLATIONS."
+                f"{arch or factory}. Adjust ABLATIONS."
             )
-        resolved[full_key] = _substitute(value, sections)
-    return resolved
+    return {key: _substitute(value, sections) for key, value in resolved.items()}
 
 
 def check_builds(config: Path, overrides: Dict[str, Any]) -> None:
@@ -345,7 +367,23 @@ def architecture_accepts(name: str, parameter: str) -> bool:
 
     from spacy.util import registry
 
-    return parameter in inspect.signature(registry.architectures.get(name)).parameters
+    function: Callable[..., Any] = registry.architectures.get(name)
+    return parameter in inspect.signature(function).parameters
+
+
+def factory_accepts(name: str, parameter: str) -> bool:
+    """Whether the component factory ``name`` (e.g. "beam_ner") takes ``parameter``."""
+    import inspect
+
+    from spacy.language import Language
+    from spacy.pipeline.factories import register_factories
+    from spacy.util import registry
+
+    register_factories()  # spaCy registers its built-in factories lazily
+    if not Language.has_factory(name):
+        return False
+    function = registry.factories.get(Language.get_factory_name(name))
+    return parameter in inspect.signature(function).parameters
 
 
 def budget_overrides(seed: int, epochs: int, limit: int) -> Dict[str, Any]:
@@ -393,12 +431,15 @@ def folder_bytes(path: Path, *, skip: Iterable[str] = ()) -> int:
     )
 
 
-def score_model(model: Path, dev: Path, test: Path, repeats: int = 3) -> Dict[str, float]:
+def score_model(
+    model: Path, dev: Path, test: Path, code: Optional[Path] = None, repeats: int = 3
+) -> Dict[str, float]:
     """Entity P/R/F of ``model`` on dev and test, and its `nlp.pipe` words/s over both."""
     import spacy
     from spacy.tokens import Doc
     from spacy.training import Corpus
 
+    load_code(code)
     nlp = spacy.load(model)
     result: Dict[str, float] = {}
     references: List[Doc] = []
@@ -728,6 +769,8 @@ class Benchmark:
         }
         cmd = [sys.executable, "-m", "spacy", "train", str(spec.config)]
         cmd += ["--output", str(run_dir / "output"), "--gpu-id", "-1"]
+        if self.args.code is not None:
+            cmd += ["--code", str(self.args.code)]
         for key, value in settings.items():
             cmd += [f"--{key}", json.dumps(value)]
         return cmd
@@ -738,7 +781,7 @@ class Benchmark:
         run_dir = self.work / "runs" / run_id
         cmd = self.command(spec, paths, run_dir)
         result_path = run_dir / "result.json"
-        stamp = fingerprint(spec.config)
+        stamp = fingerprint(spec.config, self.args.code)
         if self.args.resume and result_path.exists():
             record: Dict[str, Any] = json.loads(result_path.read_text(encoding="utf8"))
             if record["command"] == cmd and record["fingerprint"] == stamp:
@@ -770,7 +813,7 @@ class Benchmark:
         best = run_dir / "output" / "model-best"
         shutil.rmtree(run_dir / "output" / "model-last", ignore_errors=True)
         self.log(f"{label}: scoring")
-        scores = in_child(score_model, best, paths["dev"], paths["test"])
+        scores = in_child(score_model, best, paths["dev"], paths["test"], self.args.code)
         record = {
             "id": run_id,
             "seed": spec.seed,
@@ -1019,6 +1062,13 @@ def parse_args(argv: Optional[Sequence[str]] = None) -> argparse.Namespace:
         "ABLATIONS ({embed}/{encode} for the tok2vec's sections); runs with the selected "
         "ablations and is checked the same way. Repeatable",
     )
+    parser.add_argument(
+        "--code",
+        type=Path,
+        default=None,
+        help="Python file with registered functions the --try overrides use, passed to "
+        "`spacy train --code` (e.g. benchmarks/experiments.py)",
+    )
     parser.add_argument("--epochs", type=int, default=30, help="epochs per training (30)")
     parser.add_argument(
         "--limit", type=int, default=0, help="train on the first N tweets only (0: all)"
@@ -1049,6 +1099,10 @@ def parse_args(argv: Optional[Sequence[str]] = None) -> argparse.Namespace:
         help="reuse finished runs with the same command, config and package source",
     )
     args = parser.parse_args(argv)
+    if args.code is not None:
+        if not args.code.is_file():
+            parser.error(f"--code {args.code}: no such file")
+        args.code = args.code.resolve()
     args.tries = [(name, parse_try(parser, name, text)) for name, text in args.try_]
     if len({name for name, _ in args.tries}) < len(args.tries):
         parser.error("--try: each name once")
@@ -1073,6 +1127,7 @@ def main() -> None:
     for name in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
         os.environ[name] = str(args.threads)
     try:
+        load_code(args.code)
         code = Benchmark(args).execute()
     except BenchmarkError as err:
         print(f"ERROR: {err}", file=sys.stderr)

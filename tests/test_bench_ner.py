@@ -7,6 +7,7 @@ The end-to-end test (marked slow) runs the script on 20 training tweets for one 
 import importlib.util
 import json
 import math
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -334,3 +335,63 @@ def test_smoke_run(tmp_path: Path) -> None:
     assert agreement["against"] == "BlasNumpyOps"
     assert 0 <= agreement["output"] < 1e-4 and 0 <= agreement["weight_gradients"] < 1e-3
     assert "| cpu | 6 |" in (out / "gpu.md").read_text(encoding="utf8")
+
+
+EXPERIMENTS = REPO / "benchmarks" / "experiments.py"
+
+
+def test_code_file_registers_experiments_and_factory_settings_are_checked(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    bench.load_code(EXPERIMENTS)
+    config = load_config(bench.OURS_CONFIG, interpolate=False)
+    tok2vec = bench.find_section(config, bench.TOK2VEC_ARCHITECTURE)
+    # A parameter of the architecture an override switches to is a valid key...
+    switched = {
+        "{embed}.@architectures": "experiments.GloveWordDropoutEmbed.v1",
+        "{embed}.word_dropout": 0.25,
+    }
+    resolved = bench.resolve_overrides(config, switched, bench.architecture_accepts)
+    assert resolved[f"{tok2vec}.embed.word_dropout"] == 0.25
+    bench.check_builds(bench.OURS_CONFIG, resolved)
+    # ...but not without the switch.
+    with pytest.raises(bench.BenchmarkError, match="word_dropout"):
+        bench.resolve_overrides(config, {"{embed}.word_dropout": 0.25}, bench.architecture_accepts)
+    # The same for a component factory and its settings.
+    beam = {"components.ner.factory": "beam_ner", "components.ner.beam_width": 4}
+    bench.check_builds(
+        bench.OURS_CONFIG, bench.resolve_overrides(config, beam, bench.architecture_accepts)
+    )
+    with pytest.raises(bench.BenchmarkError, match="beam_width"):
+        bench.resolve_overrides(
+            config, {"components.ner.beam_width": 4}, bench.architecture_accepts
+        )
+    assert not bench.factory_accepts("no_such_factory", "beam_width")
+    with pytest.raises(SystemExit):
+        bench.parse_args(["--code", str(REPO / "no_such_file.py")])
+    assert "no such file" in capsys.readouterr().err
+
+
+def test_every_try_in_the_readme_resolves_and_builds() -> None:
+    # The README's rerun commands for the tuning rounds must keep working as the code moves on.
+    readme = (REPO / "README.md").read_text(encoding="utf8")
+    tries = re.findall(r"--try (\S+) '(\{.*?\})'", readme)
+    assert len(tries) >= 5
+    bench.load_code(EXPERIMENTS)
+    config = load_config(bench.OURS_CONFIG, interpolate=False)
+    for name, text in tries:
+        assert name not in dict(bench.ABLATIONS), name  # --try refuses built-in names
+        resolved = bench.resolve_overrides(config, json.loads(text), bench.architecture_accepts)
+        bench.check_builds(bench.OURS_CONFIG, resolved)
+
+
+def test_fingerprint_follows_the_code_file(tmp_path: Path) -> None:
+    code = tmp_path / "code.py"
+    code.write_text("X = 1\n", encoding="utf8")
+    first = bench.fingerprint(bench.OURS_CONFIG, code)
+    assert first != bench.fingerprint(bench.OURS_CONFIG)
+    code.write_text("X = 2\n", encoding="utf8")
+    assert bench.fingerprint(bench.OURS_CONFIG, code) != first
+    code.write_text("import no_such_module\n", encoding="utf8")
+    with pytest.raises(bench.BenchmarkError, match="does not import"):
+        bench.load_code(code)
