@@ -80,6 +80,7 @@ CNN_CONFIG = HERE / "configs" / "cnn_glove.cfg"
 TORCH_CONFIG = HERE / "configs" / "torch_bilstm_glove.cfg"
 SPLITS = ("train", "dev", "test")
 EVAL_FREQUENCY = 200
+BOOTSTRAP_SAMPLES = 2000
 LOGGER = "spacy_glove_bilstm.LearningCurveLogger.v1"
 STEPS_CALLBACK = "spacy_glove_bilstm.LearningCurveSteps.v1"
 
@@ -441,13 +442,15 @@ def score_model(
 
     load_code(code)
     nlp = spacy.load(model)
-    result: Dict[str, float] = {}
+    result: Dict[str, Any] = {}
     references: List[Doc] = []
     for split, path in (("dev", dev), ("test", test)):
         examples = list(Corpus(str(path))(nlp))
         scores = nlp.evaluate(examples)
         for short in ("p", "r", "f"):
             result[f"{split}_{short}"] = 100.0 * float(scores.get(f"ents_{short}") or 0.0)
+        # nlp.evaluate leaves its predictions in eg.predicted.
+        result[f"{split}_counts"] = [entity_counts(eg.predicted, eg.reference) for eg in examples]
         references.extend(eg.reference for eg in examples)
     words = sum(len(doc) for doc in references)
     best = math.inf
@@ -462,6 +465,15 @@ def score_model(
         best = min(best, time.perf_counter() - start)
     result.update(infer_words=words, infer_seconds=best, infer_wps=words / best)
     return result
+
+
+def entity_counts(predicted: Any, reference: Any) -> List[int]:
+    """[true positives, false positives, false negatives] of one tweet's entities, matched on
+    (start token, end token, label): the units of spaCy's entity P/R/F, kept per tweet so that
+    the report can resample tweets (`paired_bootstrap`)."""
+    pred = {(e.start, e.end, e.label_) for e in predicted.ents}
+    gold = {(e.start, e.end, e.label_) for e in reference.ents}
+    return [len(pred & gold), len(pred - gold), len(gold - pred)]
 
 
 def in_child(function: Callable[..., Any], *args: Any) -> Any:
@@ -502,6 +514,56 @@ def compare(summary: Dict[str, Any], reference: Optional[Dict[str, Any]]) -> Dic
         "train_ratio": mine["train_wps"] / ref["train_wps"] if ref["train_wps"] else None,
         "infer_ratio": mine["infer_wps"] / ref["infer_wps"] if ref["infer_wps"] else None,
     }
+
+
+def paired_bootstrap(
+    mine: Sequence[Dict[str, Any]],
+    reference: Sequence[Dict[str, Any]],
+    *,
+    samples: int = BOOTSTRAP_SAMPLES,
+    seed: int = 0,
+) -> Optional[Dict[str, Any]]:
+    """F difference (points) of ``mine`` against ``reference`` on dev and test, with a 95%
+    interval from resampling tweets, on the seeds both have trained.
+
+    Each sample draws the split's tweets with replacement, the same draw for every run; a
+    system's F on it is the mean over seeds of the micro F of that seed's run, as in the
+    tables. The interval covers which tweets happen to be in dev/test, for these trained runs;
+    the spread between seeds enters through the mean. None when no seed is shared or a run
+    lacks per-tweet counts (results written before they were kept).
+    """
+    import numpy
+
+    by_seed = {r["seed"]: r for r in reference}
+    pairs = [(r, by_seed[r["seed"]]) for r in mine if r["seed"] in by_seed]
+    runs = [run for pair in pairs for run in pair]
+    if not pairs or any(f"{s}_counts" not in r for r in runs for s in ("dev", "test")):
+        return None
+    rng = numpy.random.default_rng(seed)
+    result: Dict[str, Any] = {"seeds": [a["seed"] for a, _ in pairs], "samples": samples}
+    for split in ("dev", "test"):
+        # counts: (system, seed, tweet, tp/fp/fn)
+        counts = numpy.asarray(
+            [[r[f"{split}_counts"] for r in side] for side in zip(*pairs)], dtype="float64"
+        )
+        n_tweets = counts.shape[2]
+        weights = rng.multinomial(n_tweets, [1.0 / n_tweets] * n_tweets, size=samples)
+        everything = numpy.ones((1, n_tweets))
+        diffs = []
+        for draw in (everything, weights):
+            tp, fp, fn = numpy.moveaxis(numpy.einsum("kt,xstc->kxsc", draw, counts), -1, 0)
+            denominator = 2 * tp + fp + fn
+            f = numpy.divide(200 * tp, denominator, out=numpy.zeros_like(tp), where=denominator > 0)
+            diffs.append(f.mean(axis=2)[:, 0] - f.mean(axis=2)[:, 1])
+        low, high = numpy.percentile(diffs[1], [2.5, 97.5])
+        result[split] = {
+            "d_f": float(diffs[0][0]),
+            "low": float(low),
+            "high": float(high),
+            "p_above_0": float((diffs[1] > 0).mean()),
+            "p_above_2": float((diffs[1] >= 2).mean()),
+        }
+    return result
 
 
 def _score(summary: Dict[str, Any], metric: str) -> str:
@@ -574,6 +636,46 @@ def format_overrides(overrides: Dict[str, Any]) -> str:
     return ", ".join(f"`{key} = {json.dumps(value)}`" for key, value in overrides.items())
 
 
+def _interval(entry: Dict[str, Any]) -> List[str]:
+    return [
+        f"{entry['d_f']:+.1f} [{entry['low']:+.1f}, {entry['high']:+.1f}]",
+        f"{entry['p_above_0']:.2f}",
+        f"{entry['p_above_2']:.2f}",
+    ]
+
+
+def format_bootstrap(results: Dict[str, Any]) -> List[str]:
+    """The paired-bootstrap table (systems against the anchor, ablations against the
+    reference), or nothing when no entry has one."""
+    rows = [
+        (label, entry["bootstrap"], against)
+        for key, label_key, against in (
+            ("systems", "label", ANCHOR),
+            ("ablations", "name", ABLATION_REFERENCE),
+        )
+        for entry in results[key]
+        for label in [entry[label_key]]
+        if entry.get("bootstrap")
+    ]
+    if not rows:
+        return []
+    samples = rows[0][1]["samples"]
+    lines = [
+        f"Paired bootstrap of the F difference: dev and test tweets resampled {samples:,} times, "
+        "the same draw for both sides, F averaged over the seeds both trained; ΔF [95% "
+        "interval] in points and the share of draws in which the difference is above 0 and at "
+        "least 2.",
+        "",
+        _row(["", "against", "seeds", "ΔF dev", "P(>0)", "P(≥2)", "ΔF test", "P(>0)", "P(≥2)"]),
+        _row(["---"] * 9),
+    ]
+    for label, boot, against in rows:
+        seeds = " ".join(str(seed) for seed in boot["seeds"])
+        cells = [label, against, seeds, *_interval(boot["dev"]), *_interval(boot["test"])]
+        lines.append(_row(cells))
+    return [*lines, ""]
+
+
 def format_markdown(results: Dict[str, Any]) -> str:
     """The report: a header (date, machine, versions, command, data), the systems table, the
     ablations table, and any failures."""
@@ -621,6 +723,7 @@ def format_markdown(results: Dict[str, Any]) -> str:
             cells = [entry["name"], format_overrides(entry["changes"]), seeds]
             lines.append(_row([*cells, *_measure_cells(s, c)]))
         lines.append("")
+    lines += format_bootstrap(results)
     lines += [
         "Train words/s: words of the training batches / time of those steps, steps that "
         "evaluated dev left out. Infer words/s: `nlp.pipe` over dev+test, best of 3. Peak RSS: "
@@ -896,8 +999,9 @@ class Benchmark:
             return [self.records[i] for i in ids if i in self.records]
 
         systems: List[Dict[str, Any]] = []
+        done_by_name: Dict[str, List[Dict[str, Any]]] = {}
         for system, runs in system_runs:
-            done = records(runs)
+            done = done_by_name[system.name] = records(runs)
             systems.append(
                 {
                     "name": system.name,
@@ -912,12 +1016,17 @@ class Benchmark:
         anchor = next((s["summary"] for s in systems if s["name"] == ANCHOR), None)
         for entry in systems:
             entry["compare"] = compare(entry["summary"], anchor)
+            entry["bootstrap"] = (
+                paired_bootstrap(done_by_name[entry["name"]], done_by_name[ANCHOR])
+                if entry["name"] != ANCHOR and ANCHOR in done_by_name
+                else None
+            )
         ablations: List[Dict[str, Any]] = []
         for name, changes in all_ablations(self.args):
             specs = [spec for n, spec in ablation_runs if n == name]
             if not specs:
                 continue
-            done = records(specs)
+            done = done_by_name[f"ablation {name}"] = records(specs)
             ablations.append(
                 {
                     "name": name,
@@ -929,8 +1038,14 @@ class Benchmark:
                 }
             )
         reference = next((a["summary"] for a in ablations if a["name"] == ABLATION_REFERENCE), None)
+        reference_runs = done_by_name.get(f"ablation {ABLATION_REFERENCE}")
         for entry in ablations:
             entry["compare"] = compare(entry["summary"], reference)
+            entry["bootstrap"] = (
+                paired_bootstrap(done_by_name[f"ablation {entry['name']}"], reference_runs)
+                if entry["name"] != ABLATION_REFERENCE and reference_runs
+                else None
+            )
         results = {
             "meta": self.meta,
             "systems": systems,

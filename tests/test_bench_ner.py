@@ -18,6 +18,7 @@ import numpy
 import pytest
 import spacy
 from spacy.cli.init_config import init_config
+from spacy.tokens import Doc
 from spacy.util import load_config
 from thinc.types import Floats1d
 
@@ -239,6 +240,24 @@ def test_format_markdown() -> None:
                 "seeds": [0],
                 "summary": ablation,
                 "compare": bench.compare(ablation, ours),
+                "bootstrap": {
+                    "seeds": [0],
+                    "samples": 2000,
+                    "dev": {
+                        "d_f": -5.0,
+                        "low": -9.25,
+                        "high": -0.5,
+                        "p_above_0": 0.01,
+                        "p_above_2": 0.0,
+                    },
+                    "test": {
+                        "d_f": -4.0,
+                        "low": -12.0,
+                        "high": 3.5,
+                        "p_above_0": 0.15,
+                        "p_above_2": 0.04,
+                    },
+                },
             }
         ],
         "failures": ["[3/9] ablation depth-2 seed 0: spacy train exited with 1"],
@@ -258,6 +277,15 @@ def test_format_markdown() -> None:
     assert '`{embed}.oov = "zeros"`' in ablation_row and "| 44.0 |" in ablation_row
     assert "| -5.0 | -4.0 | 9.9k | 20.0k | 1.10x |" in ablation_row
     assert "**Failed:** [3/9] ablation depth-2 seed 0" in text
+    # Only entries with a bootstrap get a row (results from before it was kept have none).
+    assert "resampled 2,000 times" in text
+    boot_rows = [line for line in text.splitlines() if line.startswith("| oov-sample | default")]
+    assert boot_rows == [
+        "| oov-sample | default | 0 | -5.0 [-9.2, -0.5] | 0.01 | 0.00 | -4.0 [-12.0, +3.5] | 0.15 "
+        "| 0.04 |"
+    ]
+    del results["ablations"][0]["bootstrap"]
+    assert "Paired bootstrap" not in bench.format_markdown(results)
 
 
 def test_try_adds_an_ablation_that_is_checked_like_the_built_in_ones(
@@ -319,6 +347,15 @@ def test_smoke_run(tmp_path: Path) -> None:
         mean = entry["summary"]["mean"]
         assert mean["train_wps"] > 0 and mean["infer_wps"] > 0 and mean["peak_rss_mb"] > 100
     assert "| no-hash |" in (out / "ner.md").read_text(encoding="utf8")
+    # The per-tweet counts add up to spaCy's scores, and ours is bootstrapped against the anchor.
+    for run in results["runs"].values():
+        for split in ("dev", "test"):
+            tp, fp, fn = numpy.asarray(run[f"{split}_counts"]).sum(axis=0)
+            f = 200 * tp / (2 * tp + fp + fn) if tp else 0.0
+            assert f == pytest.approx(run[f"{split}_f"]), (run["id"], split)
+    ours = next(s for s in results["systems"] if s["name"] == "ours")
+    assert ours["bootstrap"]["seeds"] == [0]
+    assert "Paired bootstrap" in (out / "ner.md").read_text(encoding="utf8")
 
     # The GPU check without a GPU: its CPU leg, and the BiLSTM on BlasNumpyOps against NumpyOps.
     work = tmp_path / "work"
@@ -395,3 +432,51 @@ def test_fingerprint_follows_the_code_file(tmp_path: Path) -> None:
     code.write_text("import no_such_module\n", encoding="utf8")
     with pytest.raises(bench.BenchmarkError, match="does not import"):
         bench.load_code(code)
+
+
+def test_entity_counts_match_on_span_and_label() -> None:
+    nlp = spacy.blank("en")
+    words = ["Anna", "flew", "to", "New", "York", "with", "Delta"]
+    gold = Doc(nlp.vocab, words=words, ents=["B-per", "O", "O", "B-loc", "I-loc", "O", "B-org"])
+    pred = Doc(nlp.vocab, words=words, ents=["B-per", "O", "O", "B-loc", "O", "O", "B-loc"])
+    # Anna matches; "New" (wrong end) and Delta (wrong label) are one FP and one FN each.
+    assert bench.entity_counts(pred, gold) == [1, 2, 2]
+    assert bench.entity_counts(gold, gold) == [3, 0, 0]
+
+
+def counted_runs(tp: List[List[int]], fp: int = 1, fn: int = 1) -> List[Dict[str, Any]]:
+    """Run records with per-tweet counts: tp[seed][tweet] true positives, fixed fp/fn."""
+    return [
+        {"seed": seed, **{f"{s}_counts": [[t, fp, fn] for t in row] for s in ("dev", "test")}}
+        for seed, row in enumerate(tp)
+    ]
+
+
+def test_paired_bootstrap() -> None:
+    rng = numpy.random.default_rng(1)
+    reference = counted_runs(rng.integers(0, 3, size=(2, 80)).tolist())
+    # One more true positive in every tweet, the same errors: better on every draw.
+    better = counted_runs([[c[0] + 1 for c in r["dev_counts"]] for r in reference])
+    boot = bench.paired_bootstrap(better, reference, samples=500)
+    assert boot is not None and boot["seeds"] == [0, 1] and boot["samples"] == 500
+
+    def mean_f(runs: List[Dict[str, Any]], split: str) -> float:
+        fs = []
+        for run in runs:
+            tp, fp, fn = numpy.asarray(run[f"{split}_counts"]).sum(axis=0)
+            fs.append(200 * tp / (2 * tp + fp + fn))
+        return float(numpy.mean(fs))
+
+    for split in ("dev", "test"):
+        # The point estimate is the difference of the seed-mean micro F on all tweets.
+        d = boot[split]
+        assert d["d_f"] == pytest.approx(mean_f(better, split) - mean_f(reference, split))
+        assert 0 < d["low"] < d["d_f"] < d["high"] and d["p_above_0"] == 1.0
+    same = bench.paired_bootstrap(reference, reference, samples=200)
+    assert same is not None
+    assert same["test"]["d_f"] == same["test"]["low"] == same["test"]["high"] == 0.0
+    assert same["test"]["p_above_0"] == 0.0
+    # Only shared seeds are paired; no shared seed or no per-tweet counts: no bootstrap.
+    assert bench.paired_bootstrap(better[:1], reference, samples=50)["seeds"] == [0]
+    assert bench.paired_bootstrap([{**better[0], "seed": 7}], reference) is None
+    assert bench.paired_bootstrap([{"seed": 0}], reference) is None
