@@ -12,7 +12,7 @@ Markdown table and JSON:
                                            # a tuning candidate beside the default, same budget
     python benchmarks/bench_ner.py --systems none --ablations default \\
         --code benchmarks/experiments.py --try char-cnn \\
-        '{"{embed}.@architectures": "experiments.GloveCharCNNEmbed.v1"}'
+        '{"{embed}.@architectures": "experiments.GloveOOVEmbedPlus.v1", "{embed}.char_width": 64}'
                                            # a candidate that needs code (spacy train --code)
 
 A failed training stops the run (exit code 1) after writing what finished; `--resume` then
@@ -48,6 +48,10 @@ Aggregates are mean and sample std over seeds; the headline columns compare with
 (spaCy CNN with the case-fixed table): F differences in points and speed ratios, since absolute
 times drift 15-20% between identical runs on shared machines. With --jobs above 1, trainings
 and scorings overlap, which lowers every speed: use --jobs 1 for the speed columns.
+Each run also keeps per-tweet entity counts (true/false positives, false negatives), so the
+report can add a paired bootstrap of the F difference against the anchor (and of each ablation
+against "default"): dev and test tweets resampled, the same draw for both sides, on the seeds
+both trained, with a 95% interval and the share of draws above 0 and at least 2 points.
 """
 
 import argparse

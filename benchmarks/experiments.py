@@ -6,14 +6,15 @@ beat the shipped config. Load them with `--code`, in the benchmark or in `spacy 
 
     python benchmarks/bench_ner.py --systems none --ablations default \\
         --code benchmarks/experiments.py --try char-cnn \\
-        '{"{embed}.@architectures": "experiments.GloveCharCNNEmbed.v1"}' --ablation-seeds 0 1 2
+      '{"{embed}.@architectures": "experiments.GloveOOVEmbedPlus.v1", "{embed}.char_width": 64}' \\
+        --ablation-seeds 0 1 2
 
-- `experiments.GloveWordDropoutEmbed.v1`: GloveOOVEmbed.v1 with word dropout: in training,
-  whole tokens lose their GloVe vector (as if OOV) and their NORM hash row, so the model learns
-  to tag from context and sub-word features (Lample et al. 2016 drop words to UNK).
-- `experiments.GloveCharCNNEmbed.v1`: GloveOOVEmbed.v1 plus a character CNN branch: the UTF-8
-  bytes of each token's first and last 6 characters, embedded, convolved (window 3, maxout)
-  and max-pooled (Ma and Hovy 2016 use a char CNN beside GloVe).
+- `experiments.GloveOOVEmbedPlus.v1`: GloveOOVEmbed.v1 with two options. `word_dropout`: in
+  training, whole tokens lose their GloVe vector (as if OOV) and their NORM hash row, so the
+  model learns to tag from context and sub-word features (Lample et al. 2016 drop words to
+  UNK). `char_width`: a character CNN branch: the UTF-8 bytes of each token's first and last 6
+  characters, embedded, convolved (window 3, maxout) and max-pooled (Ma and Hovy 2016 use a
+  char CNN beside GloVe).
 - `experiments.mention_replace.v1` (an augmenter): with probability `level` a training tweet
   has every entity replaced by a mention of the same label seen earlier in training
   (mention replacement, Dai and Adel 2020).
@@ -102,90 +103,48 @@ def char_cnn(n_chars: int = 12, n_embed: int = 32, width: int = 64) -> Model[Lis
     )
 
 
-def _glove_embed(
+@registry.architectures("experiments.GloveOOVEmbedPlus.v1")
+def glove_oov_embed_plus(
     width: int,
     attrs: Sequence[str],
     rows: Sequence[int],
-    *,
-    settings: Dict[str, object],
-    hash_tail: Optional[Model[Floats2d, Floats2d]] = None,
-    vector_tail: Optional[Model[Ragged, Ragged]] = None,
-    extra: Optional[Model[List[Doc], Ragged]] = None,
+    word_dropout: float = 0.0,
+    char_width: int = 0,
+    n_chars: int = 12,
+    oov_attr: str = "LOWER",
+    lowercase_fallback: bool = True,
+    seed: int = 0,
+    bound: float = 2.0,
     dropout: float = 0.0,
+    oov: str = "zeros",
 ) -> Model[List[Doc], List[Floats2d]]:
-    """GloveOOVEmbed.v1's graph with optional layers after the vectors and hash branches and
-    one extra branch; ``settings`` go to GloveOOVVectors."""
-    vectors: Model = GloveOOVVectors(**settings)  # type: ignore[arg-type]
-    if vector_tail is not None:
-        vectors = chain(vectors, vector_tail)
+    """GloveOOVEmbed.v1's graph (same settings), plus what the third round tried.
+
+    word_dropout: in training, the rate at which a token loses its GloVe vector and its first
+        hash feature (NORM in the shipped config); 0: none.
+    char_width: width of a character CNN branch (`char_cnn`) over ``n_chars`` bytes; 0: none.
+    """
+    vectors: Model = GloveOOVVectors(
+        oov_attr=oov_attr, lowercase_fallback=lowercase_fallback, seed=seed, bound=bound, oov=oov
+    )
     embeddings: List[Model[Ints2d, Floats2d]] = [
         HashEmbed(width, n_rows, column=i, seed=8 + i, dropout=0.0) for i, n_rows in enumerate(rows)
     ]
     hashed: Model = concatenate(*embeddings)
-    if hash_tail is not None:
-        hashed = chain(hashed, hash_tail)
+    if word_dropout > 0:
+        vectors = chain(vectors, with_array(token_dropout(word_dropout)))
+        hashed = chain(hashed, token_dropout(word_dropout, columns=width))
     branches: List[Model] = [
         chain(vectors, with_array(Linear(width))),
         chain(FeatureExtractor(list(attrs)), list2ragged(), with_array(hashed)),
     ]
-    n_in = width * (1 + len(attrs))
-    if extra is not None:
-        branches.append(extra)
-        n_in += extra.get_dim("nO")
+    if char_width > 0:
+        branches.append(char_cnn(n_chars, 32, char_width))
+    n_in = width * (1 + len(attrs)) + max(char_width, 0)
     mix: Model = with_array(Maxout(width, n_in, nP=3, dropout=dropout, normalize=True))
     model: Model = chain(concatenate(*branches), mix, ragged2list())
     model.set_dim("nO", width)
     return use_blas_ops(model)
-
-
-@registry.architectures("experiments.GloveWordDropoutEmbed.v1")
-def glove_word_dropout_embed(
-    width: int,
-    attrs: Sequence[str],
-    rows: Sequence[int],
-    word_dropout: float = 0.1,
-    oov_attr: str = "LOWER",
-    lowercase_fallback: bool = True,
-    seed: int = 0,
-    bound: float = 2.0,
-    dropout: float = 0.0,
-    oov: str = "zeros",
-) -> Model[List[Doc], List[Floats2d]]:
-    """GloveOOVEmbed.v1 (LOWER-keyed, lowercase fallback) with word dropout on the GloVe vector
-    and the first hash feature (NORM in the shipped config); other settings as GloveOOVEmbed."""
-    settings = {"oov_attr": oov_attr, "lowercase_fallback": lowercase_fallback, "seed": seed}
-    settings.update(bound=bound, oov=oov)
-    drop_rows: Model = with_array(token_dropout(word_dropout))
-    return _glove_embed(
-        width,
-        attrs,
-        rows,
-        settings=settings,
-        vector_tail=cast(Model[Ragged, Ragged], drop_rows),
-        hash_tail=token_dropout(word_dropout, columns=width),
-        dropout=dropout,
-    )
-
-
-@registry.architectures("experiments.GloveCharCNNEmbed.v1")
-def glove_char_cnn_embed(
-    width: int,
-    attrs: Sequence[str],
-    rows: Sequence[int],
-    n_chars: int = 12,
-    char_width: int = 64,
-    oov_attr: str = "LOWER",
-    lowercase_fallback: bool = True,
-    seed: int = 0,
-    bound: float = 2.0,
-    dropout: float = 0.0,
-    oov: str = "zeros",
-) -> Model[List[Doc], List[Floats2d]]:
-    """GloveOOVEmbed.v1 plus a character CNN branch (`char_cnn`) in the mix."""
-    settings = {"oov_attr": oov_attr, "lowercase_fallback": lowercase_fallback, "seed": seed}
-    settings.update(bound=bound, oov=oov)
-    extra = char_cnn(n_chars, 32, char_width)
-    return _glove_embed(width, attrs, rows, settings=settings, extra=extra, dropout=dropout)
 
 
 @registry.augmenters("experiments.mention_replace.v1")

@@ -4,19 +4,18 @@ The end-to-end test (marked slow) runs the script on 20 training tweets for one 
 5,000-row GloVe file, then the CPU leg of benchmarks/bench_gpu.py on the data it prepared.
 """
 
-import importlib.util
 import json
 import math
 import re
 import subprocess
 import sys
 from pathlib import Path
-from types import ModuleType
 from typing import Any, Dict, List, cast
 
 import numpy
 import pytest
 import spacy
+from conftest import load_benchmark_script
 from spacy.cli.init_config import init_config
 from spacy.tokens import Doc
 from spacy.util import load_config
@@ -26,16 +25,7 @@ REPO = Path(__file__).resolve().parent.parent
 SCRIPT = REPO / "benchmarks" / "bench_ner.py"
 
 
-def load_bench() -> ModuleType:
-    spec = importlib.util.spec_from_file_location("bench_ner", SCRIPT)
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules["bench_ner"] = module
-    spec.loader.exec_module(module)
-    return module
-
-
-bench = load_bench()
+bench = load_benchmark_script("bench_ner")
 
 
 def lowercase_table() -> spacy.language.Language:
@@ -208,7 +198,7 @@ def test_format_markdown() -> None:
     anchor = bench.summarize([run_record(0, 58, 45, 4500), run_record(1, 58, 46, 4500)])
     ours = bench.summarize([run_record(0, 60, 47, 9000), run_record(1, 60, 49, 9000)])
     ablation = bench.summarize([run_record(0, 55, 44, 9900)])
-    results = {
+    results: Dict[str, Any] = {
         "meta": {
             "date": "2026-11-29 10:00 UTC",
             "machine": "2 cores, AMD EPYC",
@@ -385,7 +375,7 @@ def test_code_file_registers_experiments_and_factory_settings_are_checked(
     tok2vec = bench.find_section(config, bench.TOK2VEC_ARCHITECTURE)
     # A parameter of the architecture an override switches to is a valid key...
     switched = {
-        "{embed}.@architectures": "experiments.GloveWordDropoutEmbed.v1",
+        "{embed}.@architectures": "experiments.GloveOOVEmbedPlus.v1",
         "{embed}.word_dropout": 0.25,
     }
     resolved = bench.resolve_overrides(config, switched, bench.architecture_accepts)

@@ -1,32 +1,14 @@
 """benchmarks/experiments.py: the third tuning round's candidates do what their rows say."""
 
-import importlib.util
 import random
-import sys
-from pathlib import Path
-from types import ModuleType
 
 import numpy
 import spacy
-from conftest import blank_with_vectors
+from conftest import blank_with_vectors, load_benchmark_script
 from spacy.tokens import Doc
 from spacy.training import Example
 
-REPO = Path(__file__).resolve().parent.parent
-
-
-def load_experiments() -> ModuleType:
-    spec = importlib.util.spec_from_file_location(
-        "experiments", REPO / "benchmarks" / "experiments.py"
-    )
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules["experiments"] = module
-    spec.loader.exec_module(module)
-    return module
-
-
-experiments = load_experiments()
+experiments = load_benchmark_script("experiments")
 
 
 def test_token_dropout_zeroes_whole_rows_in_training_only() -> None:
@@ -56,23 +38,18 @@ def test_char_cnn_embeds_each_token_from_its_characters() -> None:
     assert numpy.abs(embed.get_grad("E")).sum() > 0
 
 
-def test_experiment_embeds_train_in_a_pipeline() -> None:
+def test_embed_plus_options_add_their_layers_and_train() -> None:
     nlp = blank_with_vectors(width=8)
-    for name, extra in (
-        ("experiments.GloveWordDropoutEmbed.v1", {"word_dropout": 0.3}),
-        ("experiments.GloveCharCNNEmbed.v1", {"char_width": 8}),
+    for option, layer in (
+        ({}, None),
+        ({"word_dropout": 0.3}, "token_dropout"),
+        ({"char_width": 8}, "char_cnn"),
     ):
-        model = spacy.util.registry.resolve(
-            {
-                "m": {
-                    "@architectures": name,
-                    "width": 16,
-                    "attrs": ["NORM", "SHAPE"],
-                    "rows": [100, 50],
-                    **extra,
-                }
-            }
-        )["m"]
+        settings = {"width": 16, "attrs": ["NORM", "SHAPE"], "rows": [100, 50], **option}
+        arch = {"@architectures": "experiments.GloveOOVEmbedPlus.v1", **settings}
+        model = spacy.util.registry.resolve({"m": arch})["m"]
+        names = {node.name for node in model.walk()}
+        assert {"token_dropout", "char_cnn"} & names == ({layer} if layer else set())
         docs = [nlp("the cat sat in london"), nlp("Paris")]
         model.initialize(X=docs)
         Y, backprop = model(docs, is_train=True)
