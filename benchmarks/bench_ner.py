@@ -453,8 +453,11 @@ def score_model(
         scores = nlp.evaluate(examples)
         for short in ("p", "r", "f"):
             result[f"{split}_{short}"] = 100.0 * float(scores.get(f"ents_{short}") or 0.0)
-        # nlp.evaluate leaves its predictions in eg.predicted.
-        result[f"{split}_counts"] = [entity_counts(eg.predicted, eg.reference) for eg in examples]
+        # nlp.evaluate predicts on copies of the examples; predict again for per-tweet counts.
+        predicted = nlp.pipe(eg.predicted for eg in examples)
+        result[f"{split}_counts"] = [
+            entity_counts(doc, eg.reference) for doc, eg in zip(predicted, examples)
+        ]
         references.extend(eg.reference for eg in examples)
     words = sum(len(doc) for doc in references)
     best = math.inf
@@ -473,10 +476,11 @@ def score_model(
 
 def entity_counts(predicted: Any, reference: Any) -> List[int]:
     """[true positives, false positives, false negatives] of one tweet's entities, matched on
-    (start token, end token, label): the units of spaCy's entity P/R/F, kept per tweet so that
-    the report can resample tweets (`paired_bootstrap`)."""
-    pred = {(e.start, e.end, e.label_) for e in predicted.ents}
-    gold = {(e.start, e.end, e.label_) for e in reference.ents}
+    (start character, end character, label), so the predicted Doc may be tokenized differently
+    from the reference: the units of spaCy's entity P/R/F, kept per tweet so that the report
+    can resample tweets (`paired_bootstrap`)."""
+    pred = {(e.start_char, e.end_char, e.label_) for e in predicted.ents}
+    gold = {(e.start_char, e.end_char, e.label_) for e in reference.ents}
     return [len(pred & gold), len(pred - gold), len(gold - pred)]
 
 
@@ -889,11 +893,21 @@ class Benchmark:
         cmd = self.command(spec, paths, run_dir)
         result_path = run_dir / "result.json"
         stamp = fingerprint(spec.config, self.args.code)
+        best = run_dir / "output" / "model-best"
         if self.args.resume and result_path.exists():
             record: Dict[str, Any] = json.loads(result_path.read_text(encoding="utf8"))
             if record["command"] == cmd and record["fingerprint"] == stamp:
-                self.log(f"{label}: reusing {result_path}")
-                return record
+                if "dev_counts" not in record and best.is_dir():
+                    # Written before per-tweet counts were kept: add them from model-best, and
+                    # keep the record's measures (its speeds were taken beside its run mates).
+                    self.log(f"{label}: reusing {result_path}, counting entities per tweet")
+                    scores = self.score(best, paths)
+                    record.update({k: v for k, v in scores.items() if k.endswith("_counts")})
+                    result_path.write_text(json.dumps(record, indent=1), encoding="utf8")
+                    return record
+                if "dev_counts" in record:
+                    self.log(f"{label}: reusing {result_path}")
+                    return record
         if run_dir.exists():
             shutil.rmtree(run_dir)
         run_dir.mkdir(parents=True)
@@ -917,10 +931,9 @@ class Benchmark:
             for line in (run_dir / "curves.jsonl").read_text(encoding="utf8").splitlines()
         ]
         words, step_seconds = training_speed(curve)
-        best = run_dir / "output" / "model-best"
         shutil.rmtree(run_dir / "output" / "model-last", ignore_errors=True)
         self.log(f"{label}: scoring")
-        scores = in_child(score_model, best, paths["dev"], paths["test"], self.args.code)
+        scores = self.score(best, paths)
         record = {
             "id": run_id,
             "seed": spec.seed,
@@ -943,6 +956,13 @@ class Benchmark:
             f" words/s, peak RSS {_megabytes(record['peak_rss_mb'])}, {train_seconds:.0f}s"
         )
         return record
+
+    def score(self, best: Path, paths: Dict[str, Path]) -> Dict[str, Any]:
+        """Scores of model-best (``score_model``), in a fresh process."""
+        result: Dict[str, Any] = in_child(
+            score_model, best, paths["dev"], paths["test"], self.args.code
+        )
+        return result
 
     def execute(self) -> int:
         """Run everything; return the exit code (1 if a training failed)."""

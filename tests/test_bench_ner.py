@@ -15,7 +15,7 @@ from typing import Any, Dict, List, cast
 import numpy
 import pytest
 import spacy
-from conftest import load_benchmark_script
+from conftest import TRAIN, load_benchmark_script
 from spacy.cli.init_config import init_config
 from spacy.tokens import Doc
 from spacy.util import load_config
@@ -337,15 +337,25 @@ def test_smoke_run(tmp_path: Path) -> None:
         mean = entry["summary"]["mean"]
         assert mean["train_wps"] > 0 and mean["infer_wps"] > 0 and mean["peak_rss_mb"] > 100
     assert "| no-hash |" in (out / "ner.md").read_text(encoding="utf8")
-    # The per-tweet counts add up to spaCy's scores, and ours is bootstrapped against the anchor.
+    # Every run has a count per dev/test tweet, and ours is bootstrapped against the anchor
+    # (that the counts add up to spaCy's scores: test_score_model_counts_add_up_...).
     for run in results["runs"].values():
-        for split in ("dev", "test"):
-            tp, fp, fn = numpy.asarray(run[f"{split}_counts"]).sum(axis=0)
-            f = 200 * tp / (2 * tp + fp + fn) if tp else 0.0
-            assert f == pytest.approx(run[f"{split}_f"]), (run["id"], split)
+        assert len(run["dev_counts"]) == 239 and len(run["test_counts"]) == 239
     ours = next(s for s in results["systems"] if s["name"] == "ours")
     assert ours["bootstrap"]["seeds"] == [0]
     assert "Paired bootstrap" in (out / "ner.md").read_text(encoding="utf8")
+    # --resume counts the entities of a run recorded without counts from its model-best,
+    # without training it again.
+    run_dir = tmp_path / "work" / "runs" / next(iter(results["runs"]))
+    record = json.loads((run_dir / "result.json").read_text(encoding="utf8"))
+    counts = record.pop("dev_counts"), record.pop("test_counts")
+    (run_dir / "result.json").write_text(json.dumps(record), encoding="utf8")
+    trained = (run_dir / "train.log").stat().st_mtime_ns
+    subprocess.run([*cmd, "--resume"], check=True, cwd=REPO)
+    again = json.loads((out / "ner.json").read_text(encoding="utf8"))["runs"][record["id"]]
+    assert (again["dev_counts"], again["test_counts"]) == counts
+    assert again["infer_wps"] == record["infer_wps"]  # the recorded measures are kept
+    assert (run_dir / "train.log").stat().st_mtime_ns == trained
 
     # The GPU check without a GPU: its CPU leg, and the BiLSTM on BlasNumpyOps against NumpyOps.
     work = tmp_path / "work"
@@ -470,3 +480,23 @@ def test_paired_bootstrap() -> None:
     assert bench.paired_bootstrap(better[:1], reference, samples=50)["seeds"] == [0]
     assert bench.paired_bootstrap([{**better[0], "seed": 7}], reference) is None
     assert bench.paired_bootstrap([{"seed": 0}], reference) is None
+
+
+def test_score_model_counts_add_up_to_spacys_scores(tmp_path: Path) -> None:
+    from spacy.tokens import DocBin
+    from spacy.training import Example
+
+    # A pipeline whose predictions are known: three right, "Paris" twice with the wrong label.
+    nlp = spacy.blank("en")
+    ruler = nlp.add_pipe("entity_ruler")
+    patterns = [("LOC", "London"), ("LOC", "New York"), ("PER", "Emma"), ("PER", "Paris")]
+    ruler.add_patterns([{"label": label, "pattern": text} for label, text in patterns])
+    nlp.to_disk(tmp_path / "model")
+    gold = [Example.from_dict(nlp.make_doc(text), {"entities": ents}) for text, ents in TRAIN]
+    DocBin(docs=[eg.reference for eg in gold]).to_disk(tmp_path / "gold.spacy")
+    scores = bench.score_model(tmp_path / "model", tmp_path / "gold.spacy", tmp_path / "gold.spacy")
+    for split in ("dev", "test"):
+        counts = scores[f"{split}_counts"]
+        assert counts == [[1, 0, 0], [0, 1, 1], [1, 0, 0], [1, 1, 1]]
+        assert scores[f"{split}_p"] == scores[f"{split}_r"] == pytest.approx(60.0)
+        assert scores[f"{split}_f"] == pytest.approx(60.0)  # 2 * 3 / (2 * 3 + 2 + 2)
