@@ -1079,11 +1079,37 @@ class Benchmark:
             "skipped": self.skipped,
         }
         for path, text in (
-            (self.args.json, json.dumps(results, indent=1)),
+            (self.args.json, dump_json(results)),
             (self.args.markdown, format_markdown(results)),
         ):
             path.parent.mkdir(parents=True, exist_ok=True)
             path.write_text(text, encoding="utf8")
+
+
+def _numbers_only(value: Any) -> bool:
+    """A list of numbers, or of lists of numbers (seeds, per-tweet counts)."""
+
+    def number(x: Any) -> bool:
+        return isinstance(x, (int, float)) and not isinstance(x, bool)
+
+    return isinstance(value, list) and all(
+        number(v) or (isinstance(v, list) and all(number(x) for x in v)) for v in value
+    )
+
+
+def dump_json(data: Any, indent: int = 1, level: int = 0) -> str:
+    """``json.dumps(data, indent=1)``, except that lists of numbers and lists of such lists
+    stay on one line: the per-tweet counts would otherwise take a line per number."""
+    pad, inner = " " * indent * level, " " * indent * (level + 1)
+    if isinstance(data, dict) and data:
+        items = [
+            f"{inner}{json.dumps(k)}: {dump_json(v, indent, level + 1)}" for k, v in data.items()
+        ]
+        return "{\n" + ",\n".join(items) + "\n" + pad + "}"
+    if isinstance(data, list) and data and not _numbers_only(data):
+        items = [inner + dump_json(v, indent, level + 1) for v in data]
+        return "[\n" + ",\n".join(items) + "\n" + pad + "]"
+    return json.dumps(data)
 
 
 def torch_imports() -> bool:

@@ -500,3 +500,18 @@ def test_score_model_counts_add_up_to_spacys_scores(tmp_path: Path) -> None:
         assert counts == [[1, 0, 0], [0, 1, 1], [1, 0, 0], [1, 1, 1]]
         assert scores[f"{split}_p"] == scores[f"{split}_r"] == pytest.approx(60.0)
         assert scores[f"{split}_f"] == pytest.approx(60.0)  # 2 * 3 / (2 * 3 + 2 + 2)
+
+
+def test_dump_json_keeps_number_lists_on_one_line() -> None:
+    data = {
+        "seeds": [0, 1, 2],
+        "dev_counts": [[1, 0, 2], [3, 4, 5]],
+        "nested": {"empty": [], "none": {}, "flags": [True, 1], "texts": ["[1,2]", "a"]},
+        "runs": [{"f": 0.5}],
+    }
+    text = bench.dump_json(data)
+    assert json.loads(text) == data
+    lines = text.splitlines()
+    assert ' "seeds": [0, 1, 2],' in lines and ' "dev_counts": [[1, 0, 2], [3, 4, 5]],' in lines
+    # Anything else is laid out as json.dumps(indent=1) lays it out; strings are untouched.
+    assert '   "[1,2]",' in lines and "   true," in lines
