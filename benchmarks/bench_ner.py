@@ -330,8 +330,9 @@ def resolve_overrides(
     """
     tok2vec = find_section(config, TOK2VEC_ARCHITECTURE)
     sections = {"embed": f"{tok2vec}.embed", "encode": f"{tok2vec}.encode"}
-    resolved = {_substitute(key, sections): value for key, value in overrides.items()}
-    for key, full_key in zip(overrides, resolved):
+    full_keys = {key: _substitute(key, sections) for key in overrides}
+    resolved = {full_keys[key]: value for key, value in overrides.items()}
+    for key, full_key in full_keys.items():
         *parents, leaf = full_key.split(".")
         section: Any = config
         for part in parents:
@@ -441,23 +442,23 @@ def score_model(
 ) -> Dict[str, float]:
     """Entity P/R/F of ``model`` on dev and test, and its `nlp.pipe` words/s over both."""
     import spacy
+    from spacy.scorer import Scorer
     from spacy.tokens import Doc
-    from spacy.training import Corpus
+    from spacy.training import Corpus, Example
 
     load_code(code)
     nlp = spacy.load(model)
     result: Dict[str, Any] = {}
     references: List[Doc] = []
     for split, path in (("dev", dev), ("test", test)):
-        examples = list(Corpus(str(path))(nlp))
-        scores = nlp.evaluate(examples)
+        gold = list(Corpus(str(path))(nlp))
+        # One prediction serves spaCy's scorer (what nlp.evaluate runs) and the per-tweet counts.
+        predicted = nlp.pipe(eg.predicted for eg in gold)
+        examples = [Example(doc, eg.reference) for doc, eg in zip(predicted, gold)]
+        scores = Scorer(nlp).score(examples)
         for short in ("p", "r", "f"):
             result[f"{split}_{short}"] = 100.0 * float(scores.get(f"ents_{short}") or 0.0)
-        # nlp.evaluate predicts on copies of the examples; predict again for per-tweet counts.
-        predicted = nlp.pipe(eg.predicted for eg in examples)
-        result[f"{split}_counts"] = [
-            entity_counts(doc, eg.reference) for doc, eg in zip(predicted, examples)
-        ]
+        result[f"{split}_counts"] = [entity_counts(eg.predicted, eg.reference) for eg in examples]
         references.extend(eg.reference for eg in examples)
     words = sum(len(doc) for doc in references)
     best = math.inf
@@ -656,13 +657,12 @@ def format_bootstrap(results: Dict[str, Any]) -> List[str]:
     """The paired-bootstrap table (systems against the anchor, ablations against the
     reference), or nothing when no entry has one."""
     rows = [
-        (label, entry["bootstrap"], against)
+        (entry[label_key], entry["bootstrap"], against)
         for key, label_key, against in (
             ("systems", "label", ANCHOR),
             ("ablations", "name", ABLATION_REFERENCE),
         )
         for entry in results[key]
-        for label in [entry[label_key]]
         if entry.get("bootstrap")
     ]
     if not rows:
@@ -896,18 +896,17 @@ class Benchmark:
         best = run_dir / "output" / "model-best"
         if self.args.resume and result_path.exists():
             record: Dict[str, Any] = json.loads(result_path.read_text(encoding="utf8"))
-            if record["command"] == cmd and record["fingerprint"] == stamp:
-                if "dev_counts" not in record and best.is_dir():
+            same = record["command"] == cmd and record["fingerprint"] == stamp
+            if same and ("dev_counts" in record or best.is_dir()):
+                self.log(f"{label}: reusing {result_path}")
+                if "dev_counts" not in record:
                     # Written before per-tweet counts were kept: add them from model-best, and
                     # keep the record's measures (its speeds were taken beside its run mates).
-                    self.log(f"{label}: reusing {result_path}, counting entities per tweet")
+                    self.log(f"{label}: counting entities per tweet of {best}")
                     scores = self.score(best, paths)
                     record.update({k: v for k, v in scores.items() if k.endswith("_counts")})
                     result_path.write_text(json.dumps(record, indent=1), encoding="utf8")
-                    return record
-                if "dev_counts" in record:
-                    self.log(f"{label}: reusing {result_path}")
-                    return record
+                return record
         if run_dir.exists():
             shutil.rmtree(run_dir)
         run_dir.mkdir(parents=True)

@@ -138,9 +138,10 @@ def glove_oov_embed_plus(
         chain(vectors, with_array(Linear(width))),
         chain(FeatureExtractor(list(attrs)), list2ragged(), with_array(hashed)),
     ]
+    n_in = width * (1 + len(attrs))
     if char_width > 0:
         branches.append(char_cnn(n_chars, 32, char_width))
-    n_in = width * (1 + len(attrs)) + max(char_width, 0)
+        n_in += char_width
     mix: Model = with_array(Maxout(width, n_in, nP=3, dropout=dropout, normalize=True))
     model: Model = chain(concatenate(*branches), mix, ragged2list())
     model.set_dim("nO", width)
