@@ -1,7 +1,11 @@
 """The project workflow end to end, on small user files passed as --vars (slow: ~2 minutes).
 
 Training is cut to a few steps with SPACY_CONFIG_OVERRIDES, as explosion/projects' CI does. The
-project runs in a copy of the checkout so that its outputs never mix with a real run's.
+project runs in a copy of the checkout so that its outputs never mix with a real run's, and in
+a user's venv as users make them: `python -m venv` (no system site-packages) from an interpreter
+that has neither spaCy nor `wheel`, with the project installed into it. The base interpreter is
+a stand-in with the real standard library and an empty site-packages, so the test does not
+depend on what the machine's own interpreter happens to have.
 """
 
 import json
@@ -9,6 +13,7 @@ import os
 import shutil
 import subprocess
 import sys
+import sysconfig
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Dict, List, Optional
@@ -75,14 +80,60 @@ class Workflow:
 
     path: Path
     root: Path
+    python: Path
     user_vars: List[str]
     rerun_output: str
 
 
-def project_run(project: Path, args: List[str]) -> "subprocess.CompletedProcess[str]":
+def bare_interpreter(folder: Path) -> Path:
+    """A base interpreter with this Python's standard library and an empty site-packages."""
+    stdlib = Path(sysconfig.get_paths()["stdlib"])
+    lib = folder / "lib" / stdlib.name
+    lib.mkdir(parents=True)
+    for entry in stdlib.iterdir():
+        if entry.name != "site-packages":
+            (lib / entry.name).symlink_to(entry)
+    (lib / "site-packages").mkdir()
+    (folder / "bin").mkdir()
+    python = folder / "bin" / "python3"
+    python.symlink_to(os.path.realpath(getattr(sys, "_base_executable", sys.executable)))
+    return python
+
+
+def user_venv(folder: Path, project: Path) -> Path:
+    """`python -m venv` from a bare interpreter, with the project installed into it.
+
+    Without a package index, the venv reaches this environment's packages (spaCy, setuptools,
+    wheel, ...) through a .pth file, as if pip had installed them there; the project itself is
+    installed into the venv with pip, as a user's `pip install .` would.
+    """
+    base = bare_interpreter(folder / "base")
+    probe = "import importlib.util as u; print([m for m in ('spacy', 'wheel') if u.find_spec(m)])"
+    assert subprocess.run([base, "-c", probe], capture_output=True, text=True).stdout == "[]\n"
+    env_dir = folder / "venv"
+    subprocess.run([base, "-m", "venv", env_dir], check=True)
+    python = env_dir / "bin" / "python"
+    assert "include-system-site-packages = false" in (env_dir / "pyvenv.cfg").read_text()
+    site = subprocess.run(
+        [python, "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.strip()
+    ours = {sysconfig.get_paths()["purelib"], sysconfig.get_paths()["platlib"]}
+    Path(site, "_test_env.pth").write_text("\n".join(sorted(ours)) + "\n", encoding="utf8")
+    install = [python, "-m", "pip", "install", "--quiet", "--no-deps", "--no-index"]
+    subprocess.run([*install, "--no-build-isolation", project], check=True, cwd=folder)
+    return python
+
+
+def project_run(
+    project: Path, args: List[str], python: Optional[Path] = None
+) -> "subprocess.CompletedProcess[str]":
     env = {**os.environ, "SPACY_CONFIG_OVERRIDES": OVERRIDES}
+    env.pop("PYTHONPATH", None)
     return subprocess.run(
-        [sys.executable, "-m", "spacy", "project", "run", *args],
+        [python or sys.executable, "-m", "spacy", "project", "run", *args],
         cwd=project,
         env=env,
         capture_output=True,
@@ -95,15 +146,16 @@ def workflow(tmp_path_factory: pytest.TempPathFactory) -> Workflow:
     """Run workflow `all` once on user files, then again with nothing changed."""
     root = tmp_path_factory.mktemp("workflow")
     path = copy_project(root / "project")
+    python = user_venv(root / "user", path)
     data = write_user_data(root)
     glove = write_user_glove(root / "my_glove.txt")
     user_vars = [f"--vars.{name}_file={data[name]}" for name in N_SENTENCES]
     user_vars.append(f"--vars.glove_file={glove}")
-    first = project_run(path, ["all", ".", *user_vars])
+    first = project_run(path, ["all", ".", *user_vars], python)
     assert first.returncode == 0, first.stdout + first.stderr
-    second = project_run(path, ["all", ".", *user_vars])
+    second = project_run(path, ["all", ".", *user_vars], python)
     assert second.returncode == 0, second.stdout + second.stderr
-    return Workflow(path, root, user_vars, second.stdout)
+    return Workflow(path, root, python, user_vars, second.stdout)
 
 
 @pytest.mark.slow
@@ -128,6 +180,8 @@ def test_packaged_model_loads_and_predicts(workflow: Workflow) -> None:
     assert smoke["package"] == "en_glove_bilstm_ner"
     assert any(req.startswith("spacy-glove-bilstm") for req in smoke["requires"])
     assert "smoke-venv-" in smoke["plugin_file"]
+    # spaCy itself came from the environment that trained the model, not from an index.
+    assert "smoke-venv-" not in smoke["spacy_file"]
     assert smoke["pipeline"] == ["ner"]
     assert len(smoke["entities"]) == 2
 
@@ -178,7 +232,8 @@ def test_bad_user_file_stops_the_workflow(
     if text is not None:
         bad.write_text(text, encoding="utf8")
     others = [v for v in workflow.user_vars if not v.startswith("--vars.train_file")]
-    result = project_run(workflow.path, ["all", ".", f"--vars.train_file={bad}", *others])
+    args = ["all", ".", f"--vars.train_file={bad}", *others]
+    result = project_run(workflow.path, args, workflow.python)
     assert result.returncode == 1
     # wasabi wraps long messages: compare without whitespace.
     flat = "".join(result.stdout.split())
