@@ -1,10 +1,11 @@
 """Read a LearningCurveLogger.v1 log and plot loss per batch and per epoch with dev scores.
 
-The plot answers "why is my loss curve so jagged?": with small batches each batch's loss varies
-a lot, so the per-batch losses are drawn faint, and the mean over each epoch's batches, with its
-standard deviation, is drawn bold over them; the dev scores go on a second axis. Epoch statistics
-are computed from the step records, so a log of a running or interrupted training (whose last
-epoch has no "epoch" record and whose last line may be cut off) plots as well.
+The plot answers "why is my loss curve so jagged?" and "is training converging?": with small
+batches each batch's loss varies a lot, so the mean over each epoch's batches is the bold line,
+its standard deviation is shaded and the single batches are drawn faint behind it, on an axis
+scaled to the epoch means; the dev scores go in a panel below, sharing the epoch axis. Epoch
+statistics are computed from the step records, so a log of a running or interrupted training
+(whose last epoch has no "epoch" record and whose last line may be cut off) plots as well.
 """
 
 import json
@@ -144,6 +145,26 @@ def _complete_epochs(log: LearningLog) -> Set[int]:
     return complete
 
 
+def loss_axis_top(epochs: Sequence[EpochLoss]) -> float:
+    """The top of the loss axis: room for every epoch's mean + std, not for single batches.
+
+    Per-batch losses of small batches spike far above the epoch means; scaling the axis to
+    them squashes the line that answers "is training converging?" into the bottom of the plot.
+    """
+    return max((e.mean + e.std for e in epochs), default=1.0) * 1.1 or 1.0
+
+
+def best_evaluation(
+    evaluations: Sequence[Tuple[float, Dict[str, Any], bool]], score: str
+) -> Optional[Tuple[float, float]]:
+    """(x, score in %) of the first evaluation with the highest ``score``, the checkpoint
+    spaCy keeps as model-best when ``score`` is the only weighted score."""
+    points = [(x, r["scores"][score] * 100) for x, r, _ in evaluations if score in r["scores"]]
+    if not points:
+        return None
+    return max(points, key=lambda point: point[1])
+
+
 def plot_curves(
     log_path: Union[str, Path],
     output_path: Union[str, Path],
@@ -154,14 +175,19 @@ def plot_curves(
 ) -> List[Path]:
     """Plot a learning-curve log to PNG and SVG; return the two paths written.
 
+    Two panels share the epoch axis: the loss on top, as the mean of each epoch's batch losses
+    (the line to follow) with its standard deviation shaded and the single batches faint
+    behind it, the axis scaled to the epoch means; the dev scores below, with the best
+    evaluation of the first score marked.
+
     log_path (Union[str, Path]): The JSONL log of LearningCurveLogger.v1.
     output_path (Union[str, Path]): Where to write; must end in .png or .svg, and the other
         format is written next to it.
     component (Optional[str]): The component whose loss to plot; by default the one with the
         most loss ("ner" for a tok2vec + ner pipeline).
-    scores (Sequence[str]): Dev scores to plot on the second axis, in [0, 1] as spaCy reports
-        them; drawn as percentages.
-    log_y (bool): Use a logarithmic loss axis.
+    scores (Sequence[str]): Dev scores to plot, in [0, 1] as spaCy reports them; drawn as
+        percentages. The first one is the score whose best evaluation is marked.
+    log_y (bool): Use a logarithmic loss axis (scaled to the single batches).
     """
     figure_class, MaxNLocator = _matplotlib()
     output_path = Path(output_path)
@@ -176,36 +202,35 @@ def plot_curves(
     elif component not in names:
         raise ValueError(Errors.E205.format(name=component, names=names))
 
-    figure = figure_class(figsize=(10, 5.5), dpi=120, layout="constrained")
-    ax = figure.add_subplot()
+    figure = figure_class(figsize=(10, 7), dpi=120, layout="constrained")
+    ax, score_ax = figure.subplots(2, 1, sharex=True, height_ratios=(3, 2))
     positions = step_positions(log)
     xs = [positions[s["step"]] for s in log.steps if component in s["losses"]]
     ys = [s["losses"][component] for s in log.steps if component in s["losses"]]
-    ax.plot(xs, ys, color="tab:blue", alpha=0.25, lw=0.8, label=f"{component} loss per batch")
+    ax.plot(xs, ys, color="tab:blue", alpha=0.2, lw=0.7, label="loss per batch")
     epochs = epoch_losses(log, component)
-    ax.errorbar(
-        [e.x for e in epochs],
-        [e.mean for e in epochs],
-        yerr=[e.std for e in epochs],
+    ex, means = [e.x for e in epochs], [e.mean for e in epochs]
+    ax.fill_between(
+        ex,
+        [e.mean - e.std for e in epochs],
+        [e.mean + e.std for e in epochs],
         color="tab:blue",
-        lw=2.5,
-        capsize=4,
-        marker="o",
-        label=f"{component} loss, epoch mean ± std",
+        alpha=0.2,
+        lw=0,
+        label="± std of the epoch's batches",
     )
+    ax.plot(ex, means, "-o", color="tab:blue", lw=2.5, ms=5, label="epoch mean")
     for e in epochs:
         if not e.complete:  # a hollow marker: the epoch had not ended when the log stopped
             ax.plot([e.x], [e.mean], "o", color="white", mec="tab:blue", mew=2, ms=7, zorder=5)
-    ax.set_xlabel("epoch")
     ax.set_ylabel(f"{component} loss (sum over the batch)")
-    ax.set_xlim(left=0)
-    ax.xaxis.set_major_locator(MaxNLocator(integer=True))
     if log_y:
         ax.set_yscale("log")
     else:
-        ax.set_ylim(bottom=0)
+        ax.set_ylim(0, loss_axis_top(epochs))
+    ax.legend(loc="upper right", fontsize="small")
+    ax.set_title(_title(log, epochs), fontsize="medium")
 
-    score_ax = ax.twinx()
     evaluations = _evaluations(log, positions)
     for name, (style, width, marker, colour) in zip(scores, _SCORE_STYLES):
         points = [
@@ -213,26 +238,30 @@ def plot_curves(
         ]
         if not points:
             continue
-        xs, ys = [p[0] for p in points], [p[1] for p in points]
-        score_ax.plot(xs, ys, style, color=colour, lw=width, label=f"dev {name}")
+        sx, sy = [p[0] for p in points], [p[1] for p in points]
+        score_ax.plot(sx, sy, style, color=colour, lw=width, label=f"dev {name}")
         ends = [(x, y) for x, y, end in points if end]
         if ends:
-            score_ax.plot(*zip(*ends), marker, color=colour, ms=6)
-    score_ax.set_ylabel("dev score (%); markers: end of epoch")
-    score_ax.set_ylim(-3, 103)
-
-    lines, labels = ax.get_legend_handles_labels()
-    score_lines, score_labels = score_ax.get_legend_handles_labels()
-    ax.legend(
-        lines + score_lines,
-        labels + score_labels,
-        loc="upper center",
-        bbox_to_anchor=(0.5, -0.12),
-        ncol=3,
-        fontsize="small",
-        frameon=False,
-    )
-    ax.set_title(_title(log, epochs), fontsize="medium")
+            score_ax.plot(*zip(*ends), marker, color=colour, ms=5)
+    best = best_evaluation(evaluations, scores[0]) if scores else None
+    if best is not None:
+        score_ax.plot(*best, "*", color="black", ms=14, zorder=6)
+        score_ax.annotate(
+            f"best {scores[0]} {best[1]:.1f}",
+            best,
+            xytext=(0, 10),
+            textcoords="offset points",
+            ha="center",
+            fontsize="small",
+        )
+        for axis in (ax, score_ax):
+            axis.axvline(best[0], color="black", lw=0.8, ls=":")
+    score_ax.set_ylabel("dev score (%)")
+    score_ax.set_xlabel("epoch (markers: end of epoch; star: best evaluation)")
+    score_ax.set_ylim(-3, 108)
+    score_ax.set_xlim(left=0)
+    score_ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+    score_ax.legend(loc="lower right", fontsize="small")
 
     written = []
     for suffix in (".png", ".svg"):

@@ -13,7 +13,15 @@ from test_loggers import train_with_log
 from typer.testing import CliRunner
 
 from spacy_glove_bilstm.cli import app
-from spacy_glove_bilstm.curves import epoch_losses, plot_curves, read_log, step_positions
+from spacy_glove_bilstm.curves import (
+    _evaluations,
+    best_evaluation,
+    epoch_losses,
+    loss_axis_top,
+    plot_curves,
+    read_log,
+    step_positions,
+)
 from spacy_glove_bilstm.loggers import create_learning_curve_steps
 
 
@@ -28,7 +36,7 @@ def png_size(path: Path) -> Tuple[int, int]:
 
 def assert_plots(written: Any, stem: Path) -> None:
     assert written == [stem.with_suffix(".png"), stem.with_suffix(".svg")]
-    assert png_size(stem.with_suffix(".png")) == (1200, 660)
+    assert png_size(stem.with_suffix(".png")) == (1200, 840)
     assert stem.with_suffix(".png").stat().st_size > 20_000
     assert "<svg" in stem.with_suffix(".svg").read_text(encoding="utf8")[:1000]
 
@@ -88,7 +96,7 @@ def test_plot_during_training(tmp_path: Path) -> None:
         "out_path": str(out),
     }
     train_with_log(tmp_path, **{"training.before_update": callback})
-    assert png_size(out) == (1200, 660)
+    assert png_size(out) == (1200, 840)
 
 
 def test_without_matplotlib(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -118,3 +126,27 @@ def test_coded_errors(tmp_path: Path, content: str, out: str, code: str) -> None
     log_path.write_text(content, encoding="utf8")
     with pytest.raises(ValueError, match=rf"\[{code}\]"):
         plot_curves(log_path, tmp_path / out, component="tagger")
+
+
+def test_loss_axis_follows_epoch_means_not_batch_spikes(tmp_path: Path) -> None:
+    losses = [[3.0, 2.0, 35.0, 2.0], [1.5, 1.0, 1.2, 0.9], [0.8, 0.7, 0.9, 0.6]]
+    records = [
+        {"type": "step", "epoch": epoch, "step": 4 * epoch + i, "losses": {"ner": loss}}
+        for epoch, batch in enumerate(losses)
+        for i, loss in enumerate(batch)
+    ]
+    records += [
+        {"type": "eval", "step": 4, "scores": {"ents_f": 0.40}},
+        {"type": "eval", "step": 8, "scores": {"ents_f": 0.55}},
+        {"type": "eval", "step": 11, "scores": {"ents_f": 0.55}},
+    ]
+    log_path = tmp_path / "curves.jsonl"
+    log_path.write_text("".join(json.dumps(r) + "\n" for r in records), encoding="utf8")
+    log = read_log(log_path)
+    epochs = epoch_losses(log, "ner")
+    top = loss_axis_top(epochs)
+    assert max(e.mean + e.std for e in epochs) < top < 35.0
+    # The first of two equal best scores is the checkpoint spaCy keeps.
+    best = best_evaluation(_evaluations(log, step_positions(log)), "ents_f")
+    assert best == (pytest.approx(2 + 1 / 4), pytest.approx(55.0))
+    assert_plots(plot_curves(log_path, tmp_path / "spike.png"), tmp_path / "spike")
