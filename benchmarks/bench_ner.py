@@ -27,7 +27,8 @@ Every training is `python -m spacy train` in its own process with the same budge
 epochs, no step limit, no early stop, dev evaluation every 200 steps, the given seed, and
 spacy_glove_bilstm.LearningCurveLogger.v1 (epoch scoring off) as logger for timing. Each
 process gets --threads BLAS/OpenMP/PyTorch threads (default 1; one thread keeps PyTorch from
-stalling on a shared core, see ANCHORS.md). The rival configs are committed under
+stalling on a shared core: with 2 threads it ran ~50x slower than with 1
+where another process held a core). The rival configs are committed under
 benchmarks/configs/ (spaCy's `init config` output, changes listed in their headers).
 
 Measures, per run:

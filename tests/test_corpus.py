@@ -96,7 +96,7 @@ def test_split_is_by_index_modulo_ten() -> None:
 
 
 def test_wnut_split_matches_anchors() -> None:
-    """ANCHORS.md: 2,394 tweets, 1,916/239/239, with 1,179/165/152 entities."""
+    """The workflow's split: 2,394 tweets, 1,916/239/239, with 1,179/165/152 entities."""
     sentences = read_sentences(wnut_path())
     assert len(sentences) == 2394
     splits = split_sentences(sentences)
