@@ -25,6 +25,8 @@ import time
 from pathlib import Path
 from typing import Any, Dict, List, Optional, Sequence, Tuple
 
+from spacy_glove_bilstm.learning_curves import read_log
+
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from bench_ner import (  # noqa: E402
     HERE,
@@ -140,9 +142,9 @@ def run_leg(
     seconds = time.perf_counter() - start
     if done.returncode != 0:
         return {"leg": name, "error": f"spacy train exited {done.returncode}: {log.name}"}
-    records = [json.loads(line) for line in curves.read_text(encoding="utf8").splitlines()]
-    words, step_seconds = training_speed(records)
-    steps = max(r["step"] for r in records if r["type"] == "step")
+    log = read_log(curves)
+    words, step_seconds = training_speed(log)
+    steps = max(r["step"] for r in log.steps)
     scores = in_child(
         score_on,
         folder / "model-last",

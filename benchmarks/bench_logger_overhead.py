@@ -32,6 +32,8 @@ from spacy.tokens import DocBin, Span
 from spacy.training.initialize import init_nlp
 from spacy.training.loop import train
 
+from spacy_glove_bilstm.learning_curves import read_log
+
 NAMES = ["Alice", "Bob", "Carol", "Dave", "Erin", "Frank"]
 PLACES = ["Paris", "Berlin", "Rome", "Oslo", "Lima", "Cairo"]
 FILLERS = ["yesterday", "with a friend", "for work", "again", "on a sunny day", "by train"]
@@ -110,11 +112,7 @@ def main() -> None:
                 cpu_seconds, wall_seconds = time_training(variant_config(name, data, args))
                 cpu[name].append(cpu_seconds)
                 wall[name].append(wall_seconds)
-        epoch_evals = [
-            json.loads(line)
-            for line in (data / "curves+epochs.jsonl").read_text().splitlines()
-            if '"epoch_eval"' in line
-        ]
+        epoch_evals = read_log(data / "curves+epochs.jsonl").epoch_evals
 
     median = {name: statistics.median(values) for name, values in cpu.items()}
     median_wall = {name: statistics.median(values) for name, values in wall.items()}

@@ -78,6 +78,9 @@ from typing import Any, Callable, Dict, Iterable, List, Optional, Sequence, Tupl
 from spacy.strings import StringStore
 from spacy.vectors import Vectors
 
+from spacy_glove_bilstm.learning_curves import LearningLog, read_log
+from spacy_glove_bilstm.stats import mean_std
+
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 OURS_CONFIG = ROOT / "configs" / "glove_bilstm_ner.cfg"
@@ -409,22 +412,19 @@ def budget_overrides(seed: int, epochs: int, limit: int) -> Dict[str, Any]:
 # Measures -------------------------------------------------------------------------------------
 
 
-def training_speed(records: Sequence[Dict[str, Any]]) -> Tuple[int, float]:
+def training_speed(log: LearningLog) -> Tuple[int, float]:
     """Words and seconds of the training steps on which the loop did not evaluate.
 
-    records: the learning-curve log (LearningCurveLogger.v1), one dict per JSONL line.
+    log: the learning-curve log of the run (LearningCurveLogger.v1), read by `read_log`.
     """
-    evaluated = {r["step"] for r in records if r["type"] == "eval"}
+    evaluated = {r["step"] for r in log.evals}
     words, seconds = 0, 0.0
-    previous: Optional[float] = None
-    for record in records:
-        if record["type"] == "start":
-            previous = record["seconds"]
-        elif record["type"] == "step":
-            if previous is not None and record["step"] not in evaluated:
-                words += record["batch_words"]
-                seconds += record["seconds"] - previous
-            previous = record["seconds"]
+    previous: Optional[float] = log.start["seconds"] if log.start is not None else None
+    for record in log.steps:
+        if previous is not None and record["step"] not in evaluated:
+            words += record["batch_words"]
+            seconds += record["seconds"] - previous
+        previous = record["seconds"]
     return words, seconds
 
 
@@ -501,14 +501,11 @@ def summarize(runs: Sequence[Dict[str, Any]]) -> Dict[str, Any]:
     std: Dict[str, Optional[float]] = {}
     for metric in METRICS:
         values = [float(r[metric]) for r in runs if r.get(metric) is not None]
-        n = len(values)
-        average = sum(values) / n if n else None
-        mean[metric] = average
-        std[metric] = (
-            math.sqrt(sum((v - average) ** 2 for v in values) / (n - 1))
-            if average is not None and n > 1
-            else None
-        )
+        if not values:
+            mean[metric] = std[metric] = None
+            continue
+        mean[metric], spread = mean_std(values, ddof=1)
+        std[metric] = spread if len(values) > 1 else None
     return {"n": len(runs), "mean": mean, "std": std}
 
 
@@ -926,10 +923,7 @@ class Benchmark:
                 f"{label}: spacy train exited with {proc.returncode}; log: "
                 f"{run_dir / 'train.log'}\n" + "\n".join(tail)
             )
-        curve = [
-            json.loads(line)
-            for line in (run_dir / "curves.jsonl").read_text(encoding="utf8").splitlines()
-        ]
+        curve = read_log(run_dir / "curves.jsonl")
         words, step_seconds = training_speed(curve)
         shutil.rmtree(run_dir / "output" / "model-last", ignore_errors=True)
         self.log(f"{label}: scoring")
@@ -943,7 +937,7 @@ class Benchmark:
             "train_words": words,
             "train_step_seconds": step_seconds,
             "train_wps": words / step_seconds if step_seconds else None,
-            "epochs": max((r["epoch"] for r in curve if r["type"] == "step"), default=-1) + 1,
+            "epochs": max((r["epoch"] for r in curve.steps), default=-1) + 1,
             "peak_rss_mb": usage.ru_maxrss * 1024 / 1e6,
             "size_mb": folder_bytes(best) / 1e6,
             "weights_mb": folder_bytes(best, skip=["vocab"]) / 1e6,

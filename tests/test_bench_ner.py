@@ -21,6 +21,8 @@ from spacy.tokens import Doc
 from spacy.util import load_config
 from thinc.types import Floats1d
 
+from spacy_glove_bilstm.learning_curves import read_log
+
 REPO = Path(__file__).resolve().parent.parent
 SCRIPT = REPO / "benchmarks" / "bench_ner.py"
 
@@ -132,7 +134,7 @@ def test_rival_configs_are_spacy_init_config_with_the_documented_changes() -> No
     assert torch_config == generated
 
 
-def test_training_speed_leaves_out_evaluation_steps() -> None:
+def test_training_speed_leaves_out_evaluation_steps(tmp_path: Path) -> None:
     records: List[Dict[str, Any]] = [
         {"type": "start", "seconds": 0.0},
         {"type": "step", "step": 0, "batch_words": 100, "seconds": 5.0},
@@ -145,7 +147,9 @@ def test_training_speed_leaves_out_evaluation_steps() -> None:
         {"type": "step", "step": 4, "batch_words": 100, "seconds": 21.0},
         {"type": "end", "seconds": 21.0},
     ]
-    assert bench.training_speed(records) == (400, 4.0)
+    log_path = tmp_path / "curves.jsonl"
+    log_path.write_text("".join(json.dumps(r) + "\n" for r in records), encoding="utf8")
+    assert bench.training_speed(read_log(log_path)) == (400, 4.0)
 
 
 def test_folder_bytes_can_skip_subfolders(tmp_path: Path) -> None:

@@ -19,7 +19,7 @@ from spacy.training.initialize import init_nlp
 from spacy.training.loop import train
 from spacy.util import registry
 
-from spacy_glove_bilstm.loggers import STEPS_CALLBACK, create_learning_curve_steps
+from spacy_glove_bilstm.learning_curves.logger import STEPS_CALLBACK, create_learning_curve_steps
 
 NAMES = ["Alice", "Bob", "Carol", "Dave"]
 PLACES = ["Paris", "Berlin", "Rome", "Oslo"]

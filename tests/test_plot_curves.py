@@ -13,16 +13,15 @@ from test_loggers import train_with_log
 from typer.testing import CliRunner
 
 from spacy_glove_bilstm.cli import app
-from spacy_glove_bilstm.curves import (
-    _evaluations,
+from spacy_glove_bilstm.learning_curves.curve_log import read_log
+from spacy_glove_bilstm.learning_curves.curves import (
     best_evaluation,
     epoch_losses,
-    loss_axis_top,
-    plot_curves,
-    read_log,
+    evaluations,
     step_positions,
 )
-from spacy_glove_bilstm.loggers import create_learning_curve_steps
+from spacy_glove_bilstm.learning_curves.logger import create_learning_curve_steps
+from spacy_glove_bilstm.learning_curves.plot import loss_axis_top, plot_curves
 
 
 def png_size(path: Path) -> Tuple[int, int]:
@@ -147,6 +146,6 @@ def test_loss_axis_follows_epoch_means_not_batch_spikes(tmp_path: Path) -> None:
     top = loss_axis_top(epochs)
     assert max(e.mean + e.std for e in epochs) < top < 35.0
     # The first of two equal best scores is the checkpoint spaCy keeps.
-    best = best_evaluation(_evaluations(log, step_positions(log)), "ents_f")
+    best = best_evaluation(evaluations(log, step_positions(log)), "ents_f")
     assert best == (pytest.approx(2 + 1 / 4), pytest.approx(55.0))
     assert_plots(plot_curves(log_path, tmp_path / "spike.png"), tmp_path / "spike")

@@ -6,7 +6,7 @@ from typing import Optional
 import typer
 from wasabi import msg
 
-from ..curves import DEFAULT_SCORES, plot_curves
+from ..learning_curves.plot import DEFAULT_SCORES, plot_curves
 from . import app
 
 

@@ -15,8 +15,6 @@ Both are documented spaCy interfaces; nothing reads the loop's private state. Th
 removed again when the logger is finalized.
 """
 
-import json
-import math
 import sys
 from pathlib import Path
 from timeit import default_timer as timer
@@ -27,8 +25,10 @@ from spacy.language import Language
 from spacy.training.loggers import console_logger_v3
 from spacy.util import registry
 
-from .epoch_eval import EpochScorer
-from .errors import Errors
+from ..errors import Errors
+from ..stats import mean_std
+from .curve_log import CurveLogWriter, plain
+from .epoch_scorer import EpochScorer
 
 LogStep = Callable[[Optional[Dict[str, Any]]], None]
 Finalize = Callable[[], None]
@@ -65,11 +65,9 @@ def learning_curve_logger(
 ) -> LoggerSetup:
     """spaCy's ConsoleLogger.v3 that also writes a JSONL learning-curve log.
 
-    The log has one JSON object per line, told apart by "type": "start" (the training settings),
-    "step" (epoch, step, words seen, loss per component of that batch), "eval" (spaCy's scores
-    and speed every eval_frequency steps), "epoch" (mean, std and count of batch losses, words),
-    "epoch_eval" (dev scores at the end of each epoch) and "end" (finished or interrupted).
-    Plot it with `python -m spacy_glove_bilstm plot-curves LOG.jsonl OUT.png`. Needs
+    The log has one JSON object per line (`learning_curves/curve_log.py` lists its records and
+    holds its reader, `read_log`). Plot it with
+    `python -m spacy_glove_bilstm plot-curves LOG.jsonl OUT.png`. Needs
     `[training.before_update] @callbacks = "spacy_glove_bilstm.LearningCurveSteps.v1"`.
 
     path (Union[str, Path]): The JSONL file to write; replaced if it exists. Recommended:
@@ -102,25 +100,6 @@ def learning_curve_logger(
     return setup
 
 
-class _RunningStats:
-    """Count, mean and standard deviation of a stream of numbers (Welford's algorithm)."""
-
-    def __init__(self) -> None:
-        self.count = 0
-        self.mean = 0.0
-        self._m2 = 0.0
-
-    def add(self, value: float) -> None:
-        self.count += 1
-        delta = value - self.mean
-        self.mean += delta / self.count
-        self._m2 += delta * (value - self.mean)
-
-    @property
-    def std(self) -> float:
-        return math.sqrt(self._m2 / self.count) if self.count else 0.0
-
-
 class _CurveRecorder:
     """The state of one training run's log: the current step, epoch and their losses.
 
@@ -138,8 +117,7 @@ class _CurveRecorder:
         self.max_steps: int = training["max_steps"]
         self.patience: int = training["patience"]
         self.scorer = EpochScorer(nlp) if score_epochs else None
-        self.start = timer()
-        self.last_flush = self.start
+        self.last_flush = timer()
         self.step: Optional[int] = None
         self.epoch: Optional[int] = None
         self.step_losses: Dict[str, float] = {}
@@ -148,13 +126,12 @@ class _CurveRecorder:
         self.epoch_first_step = 0
         self.epoch_words = 0
         self.epoch_batches = 0
-        self.epoch_losses: Dict[str, _RunningStats] = {}
+        self.epoch_losses: Dict[str, List[float]] = {}
         self.last_logged_step: Optional[int] = None
         self.last_eval: Optional[Tuple[int, float, Dict[str, Any]]] = None
         self.checkpoints: List[Tuple[float, int]] = []
-        path.parent.mkdir(parents=True, exist_ok=True)
-        self.stream = path.open("w", encoding="utf8")
-        self._write(
+        self.log = CurveLogWriter(path)
+        self.log.write(
             {
                 "type": "start",
                 "pipeline": nlp.pipe_names,
@@ -162,11 +139,11 @@ class _CurveRecorder:
                 "max_steps": self.max_steps,
                 "eval_frequency": training["eval_frequency"],
                 "seed": training["seed"],
-                "batcher": _plain(training["batcher"]),
+                "batcher": plain(training["batcher"]),
                 "score_epochs": score_epochs,
             }
         )
-        self.stream.flush()
+        self.log.flush()
         self.original_update = nlp.update
         nlp.update = self._update  # type: ignore[method-assign]
         _STEP_LISTENERS[nlp] = self.start_step
@@ -203,7 +180,7 @@ class _CurveRecorder:
         self.epoch_words += self.step_words
         self.epoch_batches += 1
         for name, value in self.step_losses.items():
-            self.epoch_losses.setdefault(name, _RunningStats()).add(value)
+            self.epoch_losses.setdefault(name, []).append(value)
         record = {
             "type": "step",
             "epoch": self.epoch,
@@ -212,7 +189,7 @@ class _CurveRecorder:
             "batch_words": self.step_words,
             "losses": self.step_losses,
         }
-        self._write(record)
+        self.log.write(record)
         self.step_losses = {}
         self.step_words = 0
         self.last_logged_step = self.step
@@ -220,7 +197,7 @@ class _CurveRecorder:
             self._log_eval(info)
         now = timer()
         if info is not None or now - self.last_flush > self.FLUSH_SECONDS:
-            self.stream.flush()
+            self.log.flush()
             self.last_flush = now
 
     def _log_eval(self, info: Dict[str, Any]) -> None:
@@ -228,14 +205,14 @@ class _CurveRecorder:
         score = float(info["score"])
         self.checkpoints.append((score, info["step"]))
         self.last_eval = (info["step"], score, scores)
-        self._write(
+        self.log.write(
             {
                 "type": "eval",
                 "epoch": info["epoch"],
                 "step": info["step"],
                 "words": info["words"],
                 "score": score,
-                "scores": _plain(scores),
+                "scores": plain(scores),
                 "speed": scores.get("speed"),
                 "losses": {name: float(value) for name, value in info["losses"].items()},
             }
@@ -243,7 +220,8 @@ class _CurveRecorder:
 
     def _end_epoch(self, *, complete: bool, score: bool) -> None:
         """Write the epoch's loss statistics and, if asked, its dev scores."""
-        self._write(
+        stats = {name: mean_std(losses) for name, losses in self.epoch_losses.items()}
+        self.log.write(
             {
                 "type": "epoch",
                 "epoch": self.epoch,
@@ -252,8 +230,8 @@ class _CurveRecorder:
                 "last_step": self.last_logged_step,
                 "words": self.epoch_words,
                 "batches": self.epoch_batches,
-                "loss_mean": {name: s.mean for name, s in self.epoch_losses.items()},
-                "loss_std": {name: s.std for name, s in self.epoch_losses.items()},
+                "loss_mean": {name: mean for name, (mean, _) in stats.items()},
+                "loss_std": {name: std for name, (_, std) in stats.items()},
             }
         )
         if score and self.scorer is not None:
@@ -263,7 +241,7 @@ class _CurveRecorder:
                 seconds = 0.0
             else:
                 main_score, scores, seconds = self.scorer()
-            self._write(
+            self.log.write(
                 {
                     "type": "epoch_eval",
                     "epoch": self.epoch,
@@ -271,11 +249,11 @@ class _CurveRecorder:
                     "step": self.last_logged_step,
                     "words": self.words,
                     "score": main_score,
-                    "scores": _plain(scores),
+                    "scores": plain(scores),
                     "eval_seconds": seconds,
                 }
             )
-        self.stream.flush()
+        self.log.flush()
 
     def _stopped_mid_epoch(self) -> bool:
         """Whether the loop stopped on max_steps or patience rather than running out of data."""
@@ -294,25 +272,8 @@ class _CurveRecorder:
                 complete = not failed and not self._stopped_mid_epoch()
                 self._end_epoch(complete=complete, score=not failed)
             status = "interrupted" if failed else "finished"
-            self._write({"type": "end", "status": status, "steps": self.last_logged_step})
+            self.log.write({"type": "end", "status": status, "steps": self.last_logged_step})
         finally:
             del self.nlp.update  # the instance attribute; the class method shows again
             _STEP_LISTENERS.pop(self.nlp, None)
-            self.stream.close()
-
-    def _write(self, record: Dict[str, Any]) -> None:
-        record["seconds"] = round(timer() - self.start, 3)
-        self.stream.write(json.dumps(record) + "\n")
-
-
-def _plain(value: Any) -> Any:
-    """Turn config sections and score dicts into JSON: dicts, lists, numbers and strings."""
-    if isinstance(value, dict):
-        return {str(key): _plain(item) for key, item in value.items()}
-    if isinstance(value, (list, tuple)):
-        return [_plain(item) for item in value]
-    if value is None or isinstance(value, (bool, int, float, str)):
-        return value
-    if hasattr(value, "item"):  # numpy scalars
-        return value.item()
-    return str(value)
+            self.log.close()

@@ -1,20 +1,25 @@
-"""Read a LearningCurveLogger.v1 log and plot loss per batch and per epoch with dev scores.
+"""Draw a learning-curve log: loss per batch and per epoch, dev scores, the best checkpoint.
 
 The plot answers "why is my loss curve so jagged?" and "is training converging?": with small
 batches each batch's loss varies a lot, so the mean over each epoch's batches is the bold line,
 its standard deviation is shaded and the single batches are drawn faint behind it, on an axis
-scaled to the epoch means; the dev scores go in a panel below, sharing the epoch axis. Epoch
-statistics are computed from the step records, so a log of a running or interrupted training
-(whose last epoch has no "epoch" record and whose last line may be cut off) plots as well.
+scaled to the epoch means; the dev scores go in a panel below, sharing the epoch axis. A log of
+a running or interrupted training plots as well.
 """
 
-import json
-import math
-from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Dict, List, Optional, Sequence, Set, Tuple, Union
+from typing import Any, Dict, List, Optional, Sequence, Tuple, Union
 
-from .errors import Errors
+from ..errors import Errors
+from .curve_log import LearningLog, read_log
+from .curves import (
+    EpochLoss,
+    best_evaluation,
+    epoch_losses,
+    evaluations,
+    loss_components,
+    step_positions,
+)
 
 DEFAULT_SCORES = ("ents_f", "ents_p", "ents_r")
 # (line style, line width, marker, colour) of the 1st, 2nd and 3rd score: F1 bold, P and R thin.
@@ -25,126 +30,6 @@ _SCORE_STYLES = (
 )
 
 
-@dataclass
-class LearningLog:
-    """The records of one log, by type, in the order they were written."""
-
-    path: Path
-    start: Optional[Dict[str, Any]] = None
-    steps: List[Dict[str, Any]] = field(default_factory=list)
-    evals: List[Dict[str, Any]] = field(default_factory=list)
-    epochs: List[Dict[str, Any]] = field(default_factory=list)
-    epoch_evals: List[Dict[str, Any]] = field(default_factory=list)
-    end: Optional[Dict[str, Any]] = None
-    cut_line: bool = False  # the last line was cut off mid-write
-
-    @property
-    def state(self) -> str:
-        """ "finished", "interrupted" or "running or cut off" (no end record)."""
-        return self.end["status"] if self.end is not None else "running or cut off"
-
-
-@dataclass
-class EpochLoss:
-    """One epoch's batch losses: mean, standard deviation, count and where they are plotted."""
-
-    epoch: int
-    mean: float
-    std: float
-    batches: int
-    complete: bool
-    x: float
-
-
-def read_log(path: Union[str, Path]) -> LearningLog:
-    """Read a JSONL learning-curve log; a cut-off last line is skipped, not an error."""
-    path = Path(path)
-    log = LearningLog(path=path)
-    lines = path.read_text(encoding="utf8").split("\n")
-    for number, line in enumerate(lines, start=1):
-        if not line.strip():
-            continue
-        try:
-            record = json.loads(line)
-        except json.JSONDecodeError:
-            if number == len(lines):  # no newline after it: the writer was cut off
-                log.cut_line = True
-                continue
-            raise ValueError(Errors.E201.format(line=number, path=path, text=line[:80])) from None
-        kind = record.get("type")
-        if kind == "start":
-            log.start = record
-        elif kind == "step":
-            log.steps.append(record)
-        elif kind == "eval":
-            log.evals.append(record)
-        elif kind == "epoch":
-            log.epochs.append(record)
-        elif kind == "epoch_eval":
-            log.epoch_evals.append(record)
-        elif kind == "end":
-            log.end = record
-    return log
-
-
-def loss_components(log: LearningLog) -> List[str]:
-    """The components with a non-zero loss in some step, most loss first."""
-    totals: Dict[str, float] = {}
-    for step in log.steps:
-        for name, value in step["losses"].items():
-            totals[name] = totals.get(name, 0.0) + abs(value)
-    return sorted((name for name, total in totals.items() if total > 0), key=lambda n: -totals[n])
-
-
-def step_positions(log: LearningLog) -> Dict[int, float]:
-    """Each step's position in epochs: batch i (from 1) of n in epoch e is at e + i / n.
-
-    So epoch e's batches fill (e, e + 1] and the epoch's mean and dev score sit at e + 1. An
-    unfinished last epoch is assumed as long as the epoch before it (or as what ran so far).
-    """
-    by_epoch: Dict[int, List[int]] = {}
-    for record in log.steps:
-        by_epoch.setdefault(record["epoch"], []).append(record["step"])
-    complete = _complete_epochs(log)
-    positions: Dict[int, float] = {}
-    previous_size = 0
-    for epoch in sorted(by_epoch):
-        steps = by_epoch[epoch]
-        size = len(steps) if epoch in complete else max(len(steps), previous_size)
-        for i, step in enumerate(steps, start=1):
-            positions[step] = epoch + i / size
-        previous_size = len(steps)
-    return positions
-
-
-def epoch_losses(log: LearningLog, component: str) -> List[EpochLoss]:
-    """Mean and standard deviation of one component's batch losses per epoch."""
-    positions = step_positions(log)
-    complete = _complete_epochs(log)
-    values: Dict[int, List[Tuple[float, float]]] = {}
-    for step in log.steps:
-        if component in step["losses"]:
-            pair = (step["losses"][component], positions[step["step"]])
-            values.setdefault(step["epoch"], []).append(pair)
-    result = []
-    for epoch in sorted(values):
-        losses = [loss for loss, _ in values[epoch]]
-        mean = sum(losses) / len(losses)
-        std = math.sqrt(sum((loss - mean) ** 2 for loss in losses) / len(losses))
-        done = epoch in complete
-        x = epoch + 1.0 if done else values[epoch][-1][1]
-        result.append(EpochLoss(epoch, mean, std, len(losses), done, x))
-    return result
-
-
-def _complete_epochs(log: LearningLog) -> Set[int]:
-    """Epochs that ended: a later epoch started, or the logger closed them as complete."""
-    started = {step["epoch"] for step in log.steps}
-    complete = {epoch for epoch in started if epoch < max(started)}
-    complete.update(record["epoch"] for record in log.epochs if record["complete"])
-    return complete
-
-
 def loss_axis_top(epochs: Sequence[EpochLoss]) -> float:
     """The top of the loss axis: room for every epoch's mean + std, not for single batches.
 
@@ -152,17 +37,6 @@ def loss_axis_top(epochs: Sequence[EpochLoss]) -> float:
     them squashes the line that answers "is training converging?" into the bottom of the plot.
     """
     return max((e.mean + e.std for e in epochs), default=1.0) * 1.1 or 1.0
-
-
-def best_evaluation(
-    evaluations: Sequence[Tuple[float, Dict[str, Any], bool]], score: str
-) -> Optional[Tuple[float, float]]:
-    """(x, score in %) of the first evaluation with the highest ``score``, the checkpoint
-    spaCy keeps as model-best when ``score`` is the only weighted score."""
-    points = [(x, r["scores"][score] * 100) for x, r, _ in evaluations if score in r["scores"]]
-    if not points:
-        return None
-    return max(points, key=lambda point: point[1])
 
 
 def plot_curves(
@@ -231,11 +105,9 @@ def plot_curves(
     ax.legend(loc="upper right", fontsize="small")
     ax.set_title(_title(log, epochs), fontsize="medium")
 
-    evaluations = _evaluations(log, positions)
+    scored = evaluations(log, positions)
     for name, (style, width, marker, colour) in zip(scores, _SCORE_STYLES):
-        points = [
-            (x, r["scores"][name] * 100, end) for x, r, end in evaluations if name in r["scores"]
-        ]
+        points = [(x, r["scores"][name] * 100, end) for x, r, end in scored if name in r["scores"]]
         if not points:
             continue
         sx, sy = [p[0] for p in points], [p[1] for p in points]
@@ -243,7 +115,7 @@ def plot_curves(
         ends = [(x, y) for x, y, end in points if end]
         if ends:
             score_ax.plot(*zip(*ends), marker, color=colour, ms=5)
-    best = best_evaluation(evaluations, scores[0]) if scores else None
+    best = best_evaluation(scored, scores[0]) if scores else None
     if best is not None:
         score_ax.plot(*best, "*", color="black", ms=14, zorder=6)
         score_ax.annotate(
@@ -270,20 +142,6 @@ def plot_curves(
         figure.savefig(path)
         written.append(path)
     return written
-
-
-def _evaluations(
-    log: LearningLog, positions: Dict[int, float]
-) -> List[Tuple[float, Dict[str, Any], bool]]:
-    """All dev evaluations as (x, record, is_epoch_end), by x; an epoch end wins a tie."""
-    points: Dict[int, Tuple[float, Dict[str, Any], bool]] = {}
-    for record in log.evals:
-        if record["step"] in positions:
-            points[record["step"]] = (positions[record["step"]], record, False)
-    for record in log.epoch_evals:
-        x = record["epoch"] + 1.0 if record["complete"] else positions.get(record["step"], 0.0)
-        points[record["step"]] = (x, record, True)
-    return sorted(points.values(), key=lambda point: point[0])
 
 
 def _title(log: LearningLog, epochs: List[EpochLoss]) -> str:
