@@ -9,8 +9,8 @@ from spacy.tokens import Doc, DocBin
 from typer.testing import CliRunner
 
 from spacy_glove_bilstm.cli import app
-from spacy_glove_bilstm.cli.oov_report import oov_report
-from spacy_glove_bilstm.vectors_pipeline import init_vectors
+from spacy_glove_bilstm.data.coverage import oov_report
+from spacy_glove_bilstm.vectors import init_vectors
 
 runner = CliRunner()
 

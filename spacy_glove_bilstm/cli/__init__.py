@@ -1,22 +1,17 @@
 """The ``spacy-glove-bilstm`` command line (also ``python -m spacy_glove_bilstm``).
 
-Each command lives in its own module and registers itself on ``app`` when imported here.
+Each command lives in its own thin module, which adds itself to ``app`` (``_util.py``) when
+imported here; the work is done by the library modules they call.
 """
 
-import typer
-
-app = typer.Typer(
-    name="spacy-glove-bilstm",
-    help="GloVe + BiLSTM token encoder for spaCy: vectors, reports and plots.",
-    no_args_is_help=True,
-    add_completion=False,
-)
-
-# Command modules (each one imports `app` from here and decorates its command).
-from . import (  # noqa: E402,F401
+# Command modules: each one decorates its command on `app`.
+from . import (  # noqa: F401
     convert,
     export_kumo,
     init_vectors,
     oov_report,
     plot_curves,
 )
+from ._util import app
+
+__all__ = ["app"]

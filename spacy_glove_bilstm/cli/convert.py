@@ -21,7 +21,7 @@ from ..corpus import (
     write_docbin,
     write_sentences,
 )
-from . import app
+from ._util import app
 
 
 @app.command("wnut-data")

@@ -14,7 +14,7 @@ import typer
 from wasabi import msg
 
 from ..errors import Errors
-from . import app
+from ._util import app
 
 BLOCK_ROWS = 20000
 

@@ -14,7 +14,7 @@ import typer
 from wasabi import msg
 
 from ..vectors_pipeline import init_vectors
-from . import app
+from ._util import app
 
 
 class Lowercase(str, Enum):

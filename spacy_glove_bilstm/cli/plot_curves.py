@@ -7,7 +7,7 @@ import typer
 from wasabi import msg
 
 from ..learning_curves.plot import DEFAULT_SCORES, plot_curves
-from . import app
+from ._util import app
 
 
 @app.command("plot-curves")
