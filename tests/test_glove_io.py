@@ -9,8 +9,7 @@ import numpy
 import pytest
 from spacy.strings import StringStore
 
-from spacy_glove_bilstm import glove_io
-from spacy_glove_bilstm.glove_io import VectorFileError, read_vector_file
+from spacy_glove_bilstm.vectors import VectorFileError, parse, read_vector_file, reader
 
 
 def glove_text(words: List[str], vectors: numpy.ndarray, header: Optional[str] = None) -> str:
@@ -57,8 +56,8 @@ def test_formats_give_the_same_table(
     """Every format, parsed in this process or by workers (which get a compressed file's blocks
     through the pool, and read a plain file's blocks themselves)."""
     if parallel:
-        monkeypatch.setattr(glove_io, "PARALLEL_MIN_BYTES", 0)
-        monkeypatch.setattr(glove_io, "BLOCK_BYTES", 64)
+        monkeypatch.setattr(reader, "PARALLEL_MIN_BYTES", 0)
+        monkeypatch.setattr(reader, "BLOCK_BYTES", 64)
         words = [f"{w}{i}" for i in range(20) for w in words]  # many blocks
     vectors = random_table(len(words), 4)
     text = glove_text(words, vectors)
@@ -80,6 +79,42 @@ def test_formats_give_the_same_table(
     numpy.testing.assert_array_equal(table.data, parsed(vectors))
     assert list(table.words) == words
     assert table.header == ((len(words), 4) if fmt == "header" else None)
+
+
+@pytest.mark.parametrize("parallel", [False, True])
+@pytest.mark.parametrize("fmt", ["plain", "gz", "zip", "header"])
+def test_byte_order_mark_reads_as_the_same_file_without_one(
+    tmp_path: Path, words: List[str], fmt: str, parallel: bool, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A file saved with a UTF-8 byte-order mark: the first word is "the", not "\ufeffthe",
+    in every container and with a word2vec header (workers read a plain file from byte 3)."""
+    if parallel:
+        monkeypatch.setattr(reader, "PARALLEL_MIN_BYTES", 0)
+        monkeypatch.setattr(reader, "BLOCK_BYTES", 64)
+        words = [f"{w}{i}" for i in range(20) for w in words]  # many blocks
+    vectors = random_table(len(words), 4)
+    header = f"{len(words)} 4" if fmt == "header" else None
+    text = glove_text(words, vectors, header=header).encode("utf8")
+    tables = []
+    for name, data in [("without", text), ("with", b"\xef\xbb\xbf" + text)]:
+        path = tmp_path / f"{name}.txt"
+        if fmt == "gz":
+            path.write_bytes(gzip.compress(data))
+        elif fmt == "zip":
+            with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
+                archive.writestr("glove.6B.4d.txt", data)
+        else:
+            path.write_bytes(data)
+        tables.append(read_vector_file(path))
+    without, marked = tables
+    assert marked.byte_order_mark and not without.byte_order_mark
+    numpy.testing.assert_array_equal(marked.data, without.data)
+    numpy.testing.assert_array_equal(marked.data, parsed(vectors))
+    assert marked.keys.tolist() == without.keys.tolist()
+    assert list(marked.words) == list(without.words) == words
+    assert marked.header == without.header == ((len(words), 4) if header else None)
+    # blocks shifted by the 3 bytes merge in another order: equal to float64 rounding
+    numpy.testing.assert_allclose(marked.mean, without.mean, rtol=1e-12)
 
 
 def test_zip_member_choice(tmp_path: Path) -> None:
@@ -138,12 +173,12 @@ def test_fast_and_per_row_paths_agree_across_blocks(
     vectors = random_table(len(words), 7, seed=1)
     path = tmp_path / "glove.txt"
     path.write_text(glove_text(words, vectors), encoding="utf8")
-    monkeypatch.setattr(glove_io, "BLOCK_BYTES", 4096)
+    monkeypatch.setattr(reader, "BLOCK_BYTES", 4096)
     fast = read_vector_file(path)
-    monkeypatch.setattr(glove_io, "PARALLEL_MIN_BYTES", 0)  # worker processes, as for big files
+    monkeypatch.setattr(reader, "PARALLEL_MIN_BYTES", 0)  # worker processes, as for big files
     parallel = read_vector_file(path)
-    monkeypatch.setattr(glove_io, "PARALLEL_MIN_BYTES", 1 << 40)
-    monkeypatch.setattr(glove_io, "_parse_regular", lambda block, dims, lowercase: None)
+    monkeypatch.setattr(reader, "PARALLEL_MIN_BYTES", 1 << 40)
+    monkeypatch.setattr(parse, "parse_regular", lambda block, dims, lowercase: None)
     slow = read_vector_file(path)
     numpy.testing.assert_array_equal(fast.data, parallel.data)
     assert list(parallel.words) == words
@@ -168,9 +203,9 @@ def test_skipped_rows_blank_lines_duplicates_and_limit_across_blocks(
     lines[1900] = "w5 " + lines[1900].split(" ", 1)[1]  # duplicate of w5: dropped
     path = tmp_path / "glove.txt"
     path.write_text("\n".join(lines) + "\n", encoding="utf8")
-    monkeypatch.setattr(glove_io, "BLOCK_BYTES", 2048)
+    monkeypatch.setattr(reader, "BLOCK_BYTES", 2048)
     if parallel:
-        monkeypatch.setattr(glove_io, "PARALLEL_MIN_BYTES", 0)
+        monkeypatch.setattr(reader, "PARALLEL_MIN_BYTES", 0)
     kept = [i for i in range(2500) if i not in (700, 1200, 1900)]
     table = read_vector_file(path, skip_bad_rows=True)
     assert list(table.words) == [words[i] for i in kept]
@@ -193,10 +228,10 @@ def test_error_line_numbers_hold_across_blocks(
     lines[1733] = "w1733 1 oops"
     path = tmp_path / "glove.txt"
     path.write_text("\n".join(lines) + "\n", encoding="utf8")
-    monkeypatch.setattr(glove_io, "BLOCK_BYTES", 1024)
+    monkeypatch.setattr(reader, "BLOCK_BYTES", 1024)
     with pytest.raises(VectorFileError, match=r"glove\.txt:1734: value 2 of 2, 'oops'"):
         read_vector_file(path)
-    monkeypatch.setattr(glove_io, "PARALLEL_MIN_BYTES", 0)
+    monkeypatch.setattr(reader, "PARALLEL_MIN_BYTES", 0)
     with pytest.raises(VectorFileError, match=r"glove\.txt:1734: value 2 of 2, 'oops'"):
         read_vector_file(path)
     assert read_vector_file(path, limit=1500).data.shape == (1500, 2)

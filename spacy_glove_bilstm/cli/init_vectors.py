@@ -13,7 +13,7 @@ from typing import Any, Dict, Optional
 import typer
 from wasabi import msg
 
-from ..vectors_pipeline import init_vectors
+from ..vectors import init_vectors
 from ._util import app
 
 
@@ -101,6 +101,8 @@ def print_summary(record: Dict[str, Any]) -> None:
         ("bad rows skipped", record["bad_rows_skipped"]),
         ("lowercase", f"{record['lowercase']} ({record['lowercase_aliases']} aliases)"),
     ]
+    if record.get("byte_order_mark"):
+        rows.insert(2, ("byte-order mark", "removed"))
     if record["pruned_rows"]:
         similarity = record["mean_similarity"]
         mapped = f", mean similarity {similarity:.3f}" if similarity is not None else ""
