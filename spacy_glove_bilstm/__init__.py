@@ -5,7 +5,8 @@ the package's entry points, so importing the package does not import spaCy: the 
 (``python -m spacy_glove_bilstm init-vectors``) start without it.
 """
 
+from .annotation import annotate
 from .oov import sample_oov_vectors
 
 __version__ = "0.1.0"
-__all__ = ["sample_oov_vectors", "__version__"]
+__all__ = ["annotate", "sample_oov_vectors", "__version__"]

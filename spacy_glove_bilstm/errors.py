@@ -3,7 +3,8 @@
 Access through the class (``Errors.E001``) and the code is prefixed: ``"[E001] ..."``.
 Codes are grouped by module so that parallel work never collides:
 E001-E099 core layers and architectures, E100-E199 reading vector files and the vectors CLI,
-E200-E299 loggers and plots, E300-E399 data conversion and the project workflow.
+E200-E299 loggers and plots, E300-E399 data conversion and the project workflow,
+E400-E449 annotating a corpus (`annotate`).
 """
 
 
@@ -225,3 +226,56 @@ class Errors(metaclass=ErrorsWithCodes):
         "{path}:{line}: a token line needs at least two columns, TOKEN and NER label, got "
         "{text!r}. Separate them with a tab or a space."
     )
+
+    # --- annotate (E400-E449) ---
+    E400 = "Input not found: {path}. Pass a JSONL or Parquet file, a folder of them, or a glob."
+    E401 = (
+        "Cannot read {path}: annotate reads {suffixes} files (JSONL may be compressed). Convert "
+        "the file, or give it one of these endings if it already is JSONL or Parquet."
+    )
+    E402 = (
+        "No input files in {path}: annotate reads files ending in {suffixes} ({found} other "
+        "file(s) there). Pass the folder or glob that holds the corpus."
+    )
+    E403 = (
+        "annotate needs {package}, which is not installed. Install the annotate extra: "
+        '`pip install "spacy-glove-bilstm[annotate]"`.'
+    )
+    E404 = (
+        "--engine dask needs dask.distributed, which is not installed. Install the dask extra: "
+        '`pip install "spacy-glove-bilstm[dask]"`, or use --engine local.'
+    )
+    E405 = "Unknown engine {engine!r}. Use one of: local, dask."
+    E406 = "{name} must be a positive number, got {value}."
+    E407 = (
+        "A scheduler address or a Dask client only works with --engine dask, got engine "
+        "{engine!r}. Pass --engine dask, or drop --scheduler."
+    )
+    E408 = (
+        "Pass either --scheduler (an existing Dask cluster decides its workers) or --workers "
+        "(a new local cluster), not both."
+    )
+    E409 = (
+        "Cannot resume into {path}: its shard {shard} was written with {key}={old!r}, this run "
+        "has {key}={new!r}. Resume with the same options, or write to a new OUTPUT_DIR."
+    )
+    E410 = (
+        "{path}: column {column!r} is missing; the file has columns {columns}. Pass the right "
+        "column with {option}."
+    )
+    E411 = (
+        "No pipeline found at {model}: pass an installed pipeline package name or a pipeline "
+        "folder (one that has a meta.json)."
+    )
+    # Reasons of the rows written to `_errors/`: the row is skipped and the job goes on.
+    E420 = "{path}:{line}: not valid JSON ({err}). Fix or remove the line and run with --resume."
+    E421 = "{path}:{line}: a JSONL line must hold a JSON object, got {kind}."
+    E422 = "{path}:{line}: the line is not valid UTF-8 ({err}). Re-encode the file as UTF-8."
+    E423 = "No text: the row has no {key!r} field (set the field with --text-key)."
+    E424 = "The {key!r} field must be a string, got {kind}."
+    E425 = (
+        "The text has {length} characters, more than nlp.max_length ({max_length}). Split the "
+        "document, or raise nlp.max_length if the pipeline has the memory for it."
+    )
+    E426 = "No id: the row has no {key!r} field or it is null (set the field with --id-key)."
+    E427 = "The pipeline raised {kind} on this document: {err}"

@@ -6,6 +6,7 @@ imported here; the work is done by the library modules they call.
 
 # Command modules: each one decorates its command on `app`.
 from . import (  # noqa: F401
+    annotate,
     convert,
     export_kumo,
     init_vectors,
