@@ -37,7 +37,7 @@ ENV = {**os.environ, **{name: "1" for name in BLAS_THREADS}}
 
 def write_corpus(path: Path, rows: int) -> int:
     """WNUT-2016 tweets repeated to `rows` rows of {"id", "text"}; returns the distinct tweets."""
-    from spacy_glove_bilstm.corpus import read_sentences, wnut_path
+    from spacy_glove_bilstm.data.corpus import read_sentences, wnut_path
 
     tweets = [" ".join(sentence.words) for sentence in read_sentences(wnut_path())]
     with path.open("w", encoding="utf8") as file:

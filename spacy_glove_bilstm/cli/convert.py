@@ -11,7 +11,7 @@ import typer
 from spacy.vocab import Vocab
 from wasabi import msg
 
-from ..corpus import (
+from ..data.corpus import (
     detect_scheme,
     read_docs,
     read_sentences,

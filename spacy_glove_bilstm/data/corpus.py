@@ -18,7 +18,7 @@ from spacy.tokens import Doc, DocBin
 from spacy.training import biluo_tags_to_spans, iob_to_biluo
 from spacy.vocab import Vocab
 
-from .errors import Errors
+from ..errors import Errors
 
 SPLITS = ("train", "dev", "test")
 DOCSTART = "-DOCSTART-"
