@@ -32,8 +32,8 @@ class Errors(metaclass=ErrorsWithCodes):
     E003 = (
         "The vectors table is {table} wide but the model expects {model}. The model was built or "
         "trained for vectors of width {model}: load the same vectors it was trained with, or set "
-        "`nO = null` on the GloVeOOVVectors layer (or remove the width from the config) and "
-        "train again with the new table."
+        "`nO = null` on the spacy_glove_bilstm.GloveOOVVectors.v1 layer (or remove the width "
+        "from the config) and train again with the new table."
     )
     E004 = "Unknown oov_attr '{name}'. Use one of: {options}."
     E005 = (
@@ -52,21 +52,7 @@ class Errors(metaclass=ErrorsWithCodes):
     E008 = (
         "GloveOOVEmbed got {attrs} attrs but {rows} rows: give one hash-table size per attribute."
     )
-    E030 = "glove_token_vectors: source component '{name}' is not in the pipeline {pipes}."
-    E031 = (
-        "glove_token_vectors found no GloVe layer (glove_oov_vectors) in the models of {pipes}. "
-        "Add it to a pipeline whose ner/tok2vec uses spacy_glove_bilstm.GloveBiLSTM.v1, or set "
-        "`source` to the component that does."
-    )
-    E024 = (
-        "A residual BiLSTMEncoder adds its input to its output, so input_width ({input_width}) "
-        "must equal width ({width}). Set the embed width to the encoder width, or residual = false."
-    )
     E009 = "Unknown oov mode '{oov}' for the GloVe layer. Use one of: {options}."
-    E025 = (
-        "WindowBiLSTMEncoder needs cnn_depth >= 1, got {cnn_depth}. For a BiLSTM without the "
-        "window CNN use spacy_glove_bilstm.BiLSTMEncoder.v1 with residual = true."
-    )
     E010 = "OOV mean and std must have the same shape, got {mean} and {std}."
     E011 = "The truncation bound must be a positive finite number, got {bound}."
     E012 = "OOV keys must be integer string hashes (nlp.vocab.strings[word]), got dtype {dtype}."
@@ -76,6 +62,20 @@ class Errors(metaclass=ErrorsWithCodes):
     E023 = (
         "The 'torch' BiLSTM backend needs PyTorch, which is not installed. Install the CPU "
         'build with `pip install torch==2.13.0`, or use `backend = "native"` (no PyTorch).'
+    )
+    E024 = (
+        "A residual BiLSTMEncoder adds its input to its output, so input_width ({input_width}) "
+        "must equal width ({width}). Set the embed width to the encoder width, or residual = false."
+    )
+    E025 = (
+        "WindowBiLSTMEncoder needs cnn_depth >= 1, got {cnn_depth}. For a BiLSTM without the "
+        "window CNN use spacy_glove_bilstm.BiLSTMEncoder.v1 with residual = true."
+    )
+    E030 = "glove_token_vectors: source component '{name}' is not in the pipeline {pipes}."
+    E031 = (
+        "glove_token_vectors found no GloVe layer (glove_oov_vectors) in the models of {pipes}. "
+        "Add it to a pipeline whose ner/tok2vec uses spacy_glove_bilstm.GloveBiLSTM.v1, or set "
+        "`source` to the component that does."
     )
 
     # --- vector files and the vectors CLI (E100-E199) ---
@@ -157,7 +157,7 @@ class Errors(metaclass=ErrorsWithCodes):
         "`python -m spacy_glove_bilstm init-vectors`."
     )
 
-    # --- loggers and plots (E200-E299) ---
+    # --- learning curves: logger and plot (E200-E299) ---
     E200 = (
         "LearningCurveLogger.v1 was not told which step and epoch just ran: it needs the "
         "before_update callback '{callback}'. Add to the training config:\n"

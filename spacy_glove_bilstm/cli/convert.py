@@ -38,7 +38,7 @@ def wnut_data_cli(
     try:
         path = input_path if input_path is not None else wnut_path()
         sentences = read_sentences(path)
-    except ValueError as err:
+    except (ImportError, ValueError) as err:
         msg.fail(str(err), exits=1)
     scheme = detect_scheme(sentences)
     vocab = Vocab()
@@ -61,7 +61,7 @@ def convert_iob_cli(
     """
     try:
         docs = read_docs(input_path, Vocab())
-    except ValueError as err:
+    except (ImportError, ValueError) as err:
         msg.fail(str(err), exits=1)
     write_docbin(docs, output_path)
     labels = sorted({ent.label_ for doc in docs for ent in doc.ents})

