@@ -95,15 +95,7 @@ def annotate(
     started_at = now()
     started = time.perf_counter()
     meta = pipeline_meta(model)
-    options = JobOptions(
-        model=model,
-        output_dir=output_dir,
-        text_key=text_key,
-        id_key=id_key,
-        batch_size=batch_size,
-        shard_rows=shard_rows,
-        gpu_id=gpu_id,
-    )
+    options = JobOptions(model, output_dir, text_key, id_key, batch_size, shard_rows, gpu_id)
     config = options.config(meta)
     shards = plan_shards(input, shard_rows=shard_rows, text_key=text_key, id_key=id_key)
     done: List[ShardStats] = []
