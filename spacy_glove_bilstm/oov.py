@@ -55,12 +55,17 @@ def sample_oov_vectors(
     return (mean_arr + std_arr * z).astype("float32")
 
 
+def check_bound(bound: float) -> None:
+    """Raise E011 unless ``bound`` is a positive finite number of standard deviations."""
+    if not (bound > 0 and math.isfinite(bound)):
+        raise ValueError(Errors.E011.format(bound=bound))
+
+
 def truncated_normal_z(
     keys: ArrayLike, width: int, *, seed: int = 0, bound: float = 2.0
 ) -> numpy.ndarray:
     """The standard truncated-normal draws behind ``sample_oov_vectors``: float64 ``(n, width)``."""
-    if not (bound > 0 and math.isfinite(bound)):
-        raise ValueError(Errors.E011.format(bound=bound))
+    check_bound(bound)
     key_arr = _as_uint64(keys)
     u = _uniform(key_arr, width, seed)
     lo = _normal_cdf(-bound)

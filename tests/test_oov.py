@@ -7,6 +7,7 @@ import pytest
 import spacy
 
 from spacy_glove_bilstm import sample_oov_vectors
+from spacy_glove_bilstm.layers import GloveOOVVectors
 from spacy_glove_bilstm.oov import truncated_normal_moments, truncated_normal_z
 
 
@@ -85,6 +86,9 @@ def test_identical_in_a_fresh_process_whatever_the_hash_seed():
 def test_bad_bound(bound):
     with pytest.raises(ValueError, match="E011"):
         sample_oov_vectors([1], [0.0], [1.0], bound=bound)
+    # The layer checks it by the same rule when it is built, not at its first batch.
+    with pytest.raises(ValueError, match="E011"):
+        GloveOOVVectors(bound=bound)
 
 
 def test_bad_inputs():

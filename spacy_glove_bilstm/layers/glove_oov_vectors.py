@@ -26,6 +26,7 @@ from ..lookup import (
     table_stats,
     token_keys,
 )
+from ..oov import check_bound
 
 LAYER_NAME = "glove_oov_vectors"
 OOV_MODES = ("sample", "zeros", "unk")
@@ -54,8 +55,7 @@ def GloveOOVVectors(
         exist to measure what sampling buys (benchmarks/bench_ner.py).
     """
     oov_attr_id(oov_attr)
-    if not bound > 0:
-        raise ValueError(Errors.E011.format(bound=bound))
+    check_bound(bound)
     if oov not in OOV_MODES:
         raise ValueError(Errors.E009.format(oov=oov, options=", ".join(OOV_MODES)))
     return Model(
