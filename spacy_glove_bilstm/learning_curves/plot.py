@@ -81,7 +81,7 @@ def plot_curves(
     positions = step_positions(log)
     xs = [positions[s["step"]] for s in log.steps if component in s["losses"]]
     ys = [s["losses"][component] for s in log.steps if component in s["losses"]]
-    ax.plot(xs, ys, color="tab:blue", alpha=0.2, lw=0.7, label="loss per batch")
+    ax.plot(xs, ys, color="0.55", alpha=0.3, lw=0.5, label="loss per batch")
     epochs = epoch_losses(log, component)
     ex, means = [e.x for e in epochs], [e.mean for e in epochs]
     ax.fill_between(
