@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
-# The GPU check (benchmarks/bench_gpu.py), prepared for a bare GPU machine that has Python 3.12,
+# The GPU check (python -m benchmarks.gpu), prepared for a bare GPU machine that has Python 3.12,
 # CuPy and PyTorch but no spaCy and no network. Two steps:
 #
-#   bash benchmarks/gpu_check.sh bundle  # here, after bench_ner.py has prepared its work folder:
+#   bash benchmarks/gpu_check.sh bundle  # here, after benchmarks.ner has prepared its work folder:
 #                                        # spaCy and its dependencies as Python 3.12 wheels in
 #                                        # .whl/ (~57 MB), corpus + GloVe 6B 50d cut to its first
 #                                        # 20,000 rows in gpu_bundle/ (~5 MB); both git-ignored
@@ -24,7 +24,7 @@ case "${1:-}" in
 bundle)
   work=benchmarks/work
   for need in "$work/corpus/train.spacy" "$work/glove.6B.50d.txt"; do
-    [ -e "$need" ] || { echo "$need missing: run python benchmarks/bench_ner.py --systems none --ablations none first" >&2; exit 1; }
+    [ -e "$need" ] || { echo "$need missing: run python -m benchmarks.ner --systems none --ablations none first" >&2; exit 1; }
   done
   pins=$(python - $PACKAGES <<'PY'
 import sys
@@ -52,7 +52,7 @@ run)
     --target /tmp/site .
   nvidia-smi -L || true
   results="${OUT:-benchmarks/results}"
-  PYTHONUNBUFFERED=1 python3 benchmarks/bench_gpu.py --steps "${STEPS:-300}" \
+  PYTHONUNBUFFERED=1 python3 -m benchmarks.gpu --steps "${STEPS:-300}" \
     --corpus gpu_bundle/corpus --vectors gpu_bundle/vectors --output /tmp/gpu_runs \
     --markdown "$results/gpu.md" --json "$results/gpu.json"
   ;;

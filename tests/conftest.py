@@ -1,26 +1,9 @@
-import importlib.util
-import sys
-from pathlib import Path
-from types import ModuleType
 from typing import Callable, Dict, List, Optional
 
 import numpy
 import pytest
 import spacy
 from spacy.language import Language
-
-BENCHMARKS = Path(__file__).resolve().parent.parent / "benchmarks"
-
-
-def load_benchmark_script(name: str) -> ModuleType:
-    """Import benchmarks/NAME.py (not a package) as module NAME."""
-    spec = importlib.util.spec_from_file_location(name, BENCHMARKS / f"{name}.py")
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[name] = module
-    spec.loader.exec_module(module)
-    return module
-
 
 WORDS = ["the", "cat", "sat", "on", "mat", "london", "paris", "new", "york", "in", "to", "."]
 

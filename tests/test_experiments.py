@@ -4,11 +4,11 @@ import random
 
 import numpy
 import spacy
-from conftest import blank_with_vectors, load_benchmark_script
+from conftest import blank_with_vectors
 from spacy.tokens import Doc
 from spacy.training import Example
 
-experiments = load_benchmark_script("experiments")
+from benchmarks import experiments
 
 
 def test_token_dropout_zeroes_whole_rows_in_training_only() -> None:

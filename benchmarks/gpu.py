@@ -1,7 +1,7 @@
 """GPU check: a few hundred training steps of the shipped config on a GPU, against the CPU.
 
-    python benchmarks/bench_gpu.py --steps 300 --gpu-id 0     # on a machine with CuPy
-    python benchmarks/bench_gpu.py --steps 20 --gpu-id -1     # the same steps on CPU only
+    python -m benchmarks.gpu --steps 300 --gpu-id 0     # on a machine with CuPy
+    python -m benchmarks.gpu --steps 20 --gpu-id -1     # the same steps on CPU only
 
 Each leg is `python -m spacy train configs/glove_bilstm_ner.cfg` for --steps steps (dev scored
 every --eval-frequency steps, seed 0) in its own process, then `nlp.pipe` over dev+test with the
@@ -9,11 +9,12 @@ trained pipeline on the same device:
 - cpu: the shipped config on CPU, for the ratios (skipped with --no-cpu);
 - gpu-native: `--gpu-id N`, this package's LSTM on thinc's CupyOps;
 - gpu-torch: `--gpu-id N` with `backend = "torch"` (PyTorch's LSTM), when torch sees a GPU.
-Train words/s leaves out the steps that scored dev, as bench_ner.py does; dev/test F are of
+Train words/s leaves out the steps that scored dev, as benchmarks.ner does; dev/test F are of
 model-last after --steps steps, a check that the GPU legs learn as the CPU one does, not a result.
 
-Data and vectors: the work folder of bench_ner.py (run it once, e.g. with `--systems none
---ablations none`), or --corpus (train/dev/test.spacy) and --vectors. Writes Markdown and JSON.
+Data and vectors: the work folder of `python -m benchmarks.ner` (run it once, e.g. with
+`--systems none --ablations none`), or --corpus (train/dev/test.spacy) and --vectors. Writes
+Markdown and JSON.
 """
 
 import argparse
@@ -25,18 +26,9 @@ import time
 from pathlib import Path
 from typing import Any, Dict, List, Optional, Sequence, Tuple
 
+from benchmarks.ner.measure import cpu_model, in_child, score_model, training_speed
+from benchmarks.ner.systems import BENCHMARKS, OURS_CONFIG, ROOT
 from spacy_glove_bilstm.learning_curves import read_log
-
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-from bench_ner import (  # noqa: E402
-    HERE,
-    OURS_CONFIG,
-    ROOT,
-    cpu_model,
-    in_child,
-    score_model,
-    training_speed,
-)
 
 BACKEND = "components.ner.model.tok2vec.encode.backend"
 
@@ -142,9 +134,9 @@ def run_leg(
     seconds = time.perf_counter() - start
     if done.returncode != 0:
         return {"leg": name, "error": f"spacy train exited {done.returncode}: {log.name}"}
-    log = read_log(curves)
-    words, step_seconds = training_speed(log)
-    steps = max(r["step"] for r in log.steps)
+    curve = read_log(curves)
+    words, step_seconds = training_speed(curve)
+    steps = max(r["step"] for r in curve.steps)
     scores = in_child(
         score_on,
         folder / "model-last",
@@ -205,8 +197,12 @@ def format_markdown(meta: Dict[str, Any], rows: Sequence[Dict[str, Any]]) -> str
 
 
 def parse_args(argv: Optional[Sequence[str]] = None) -> argparse.Namespace:
-    p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
-    work = HERE / "work"
+    p = argparse.ArgumentParser(
+        prog="python -m benchmarks.gpu",
+        description=__doc__,
+        formatter_class=argparse.RawTextHelpFormatter,
+    )
+    work = BENCHMARKS / "work"
     p.add_argument("--steps", type=int, default=300, help="training steps per leg (300)")
     p.add_argument("--eval-frequency", type=int, default=100, help="score dev every N steps")
     p.add_argument("--gpu-id", type=int, default=0, help="GPU to use; -1: the CPU leg only")
@@ -214,8 +210,8 @@ def parse_args(argv: Optional[Sequence[str]] = None) -> argparse.Namespace:
     p.add_argument("--corpus", type=Path, default=work / "corpus", help="train/dev/test.spacy")
     p.add_argument("--vectors", type=Path, default=work / "vectors" / "ours", help="vectors")
     p.add_argument("--output", type=Path, default=work / "gpu", help="trainings and logs")
-    p.add_argument("--markdown", type=Path, default=HERE / "results" / "gpu.md")
-    p.add_argument("--json", type=Path, default=HERE / "results" / "gpu.json")
+    p.add_argument("--markdown", type=Path, default=BENCHMARKS / "results" / "gpu.md")
+    p.add_argument("--json", type=Path, default=BENCHMARKS / "results" / "gpu.json")
     return p.parse_args(argv)
 
 
@@ -225,7 +221,7 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     for path in (args.corpus / "train.spacy", args.corpus / "dev.spacy", args.vectors):
         if not path.exists():
             sys.exit(
-                f"{path} not found: run benchmarks/bench_ner.py once, or give --corpus/--vectors"
+                f"{path} not found: run python -m benchmarks.ner once, or give --corpus/--vectors"
             )
     args.output.mkdir(parents=True, exist_ok=True)
     seen = gpu_names(args.gpu_id) if args.gpu_id >= 0 else {"cupy": None, "torch": None}
@@ -256,7 +252,7 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
         "cores": os.cpu_count(),
         "gpu": seen,
         "steps": args.steps,
-        "command": " ".join(["python benchmarks/bench_gpu.py", *given]),
+        "command": " ".join(["python -m benchmarks.gpu", *given]),
         "skipped": skipped,
         "lstm_agreement": agreement,
     }

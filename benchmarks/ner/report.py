@@ -1,0 +1,244 @@
+"""The report of a benchmark run: a Markdown table per kind of entry (systems, ablations, the
+paired bootstrap) under a header that says when, where and how it was made, and the JSON that
+holds every run's record.
+
+Formatting only: the numbers come from `stats` and `measure`. `dump_json` is `json.dumps` with
+number lists kept on one line, so that the per-tweet counts stay readable in a diff.
+"""
+
+import argparse
+import json
+import os
+import shlex
+import sys
+from datetime import datetime, timezone
+from importlib import metadata
+from pathlib import Path
+from typing import Any, Dict, List, Optional, Sequence
+
+from benchmarks.ner.data import corpus_stats
+from benchmarks.ner.measure import cpu_model
+from benchmarks.ner.systems import ABLATION_REFERENCE, ANCHOR, EVAL_FREQUENCY, SPLITS
+
+
+def _score(summary: Dict[str, Any], metric: str) -> str:
+    mean, std = summary["mean"][metric], summary["std"][metric]
+    if mean is None:
+        return "—"
+    return f"{mean:.1f} ± {std:.1f}" if std is not None else f"{mean:.1f}"
+
+
+def _delta(value: Optional[float]) -> str:
+    return "—" if value is None else f"{value:+.1f}"
+
+
+def _ratio(value: Optional[float]) -> str:
+    return "—" if value is None else f"{value:.2f}x"
+
+
+def format_speed(value: Optional[float]) -> str:
+    """Words per second in thousands ("12.6k"), or "—"."""
+    return "—" if value is None else f"{value / 1000:.1f}k"
+
+
+def format_megabytes(value: Optional[float]) -> str:
+    """Megabytes as "940 MB" or "2.2 GB", or "—"."""
+    if value is None:
+        return "—"
+    return f"{value / 1000:.1f} GB" if value >= 1000 else f"{value:.0f} MB"
+
+
+def _row(cells: Sequence[str]) -> str:
+    return "| " + " | ".join(cells) + " |"
+
+
+def _measure_cells(s: Dict[str, Any], c: Dict[str, Any]) -> List[str]:
+    m = s["mean"]
+    return [
+        _score(s, "dev_f"),
+        _score(s, "test_f"),
+        _score(s, "test_p"),
+        _score(s, "test_r"),
+        _delta(c["d_dev_f"]),
+        _delta(c["d_test_f"]),
+        format_speed(m["train_wps"]),
+        format_speed(m["infer_wps"]),
+        _ratio(c["train_ratio"]),
+        _ratio(c["infer_ratio"]),
+        format_megabytes(m["peak_rss_mb"]),
+        f"{format_megabytes(m['size_mb'])} ({format_megabytes(m['weights_mb'])})",
+    ]
+
+
+MEASURE_HEADS = [
+    "dev F",
+    "test F",
+    "test P",
+    "test R",
+    "ΔF dev",
+    "ΔF test",
+    "train words/s",
+    "infer words/s",
+    "train ×",
+    "infer ×",
+    "peak RSS",
+    "size (without vocab)",
+]
+
+
+def format_overrides(overrides: Dict[str, Any]) -> str:
+    """Overrides as `key = value` (JSON) for a table cell."""
+    if not overrides:
+        return "(config as is)"
+    return ", ".join(f"`{key} = {json.dumps(value)}`" for key, value in overrides.items())
+
+
+def _interval(entry: Dict[str, Any]) -> List[str]:
+    return [
+        f"{entry['d_f']:+.1f} [{entry['low']:+.1f}, {entry['high']:+.1f}]",
+        f"{entry['p_above_0']:.2f}",
+        f"{entry['p_above_2']:.2f}",
+    ]
+
+
+def format_bootstrap(results: Dict[str, Any]) -> List[str]:
+    """The paired-bootstrap table (systems against the anchor, ablations against the
+    reference), or nothing when no entry has one."""
+    rows = [
+        (entry[label_key], entry["bootstrap"], against)
+        for key, label_key, against in (
+            ("systems", "label", ANCHOR),
+            ("ablations", "name", ABLATION_REFERENCE),
+        )
+        for entry in results[key]
+        if entry.get("bootstrap")
+    ]
+    if not rows:
+        return []
+    samples = rows[0][1]["samples"]
+    lines = [
+        f"Paired bootstrap of the F difference: dev and test tweets resampled {samples:,} times, "
+        "the same draw for both sides, F averaged over the seeds both trained; ΔF [95% "
+        "interval] in points and the share of draws in which the difference is above 0 and at "
+        "least 2.",
+        "",
+        _row(["", "against", "seeds", "ΔF dev", "P(>0)", "P(≥2)", "ΔF test", "P(>0)", "P(≥2)"]),
+        _row(["---"] * 9),
+    ]
+    for label, boot, against in rows:
+        seeds = " ".join(str(seed) for seed in boot["seeds"])
+        cells = [label, against, seeds, *_interval(boot["dev"]), *_interval(boot["test"])]
+        lines.append(_row(cells))
+    return [*lines, ""]
+
+
+def format_markdown(results: Dict[str, Any]) -> str:
+    """The report: a header (date, machine, versions, command, data), the systems table, the
+    ablations table, and any failures."""
+    meta = results["meta"]
+    versions = ", ".join(f"{k} {v}" for k, v in meta["versions"].items() if v)
+    data = ", ".join(
+        f"{split} {d['docs']:,} tweets / {d['words']:,} words / {d['entities']:,} entities"
+        for split, d in meta["data"].items()
+    )
+    lines = [
+        "# NER benchmark: WNUT-2016, GloVe 6B 50d",
+        "",
+        f"{meta['date']} · {meta['machine']} · {versions} · epochs: {meta['epochs']}, no early "
+        f"stop · threads per process: {meta['threads']} · trainings at a time: {meta['jobs']}",
+        "",
+        f"Command: `{meta['command']}`",
+        "",
+        f"Data: {data}.",
+        "",
+    ]
+    if results["systems"]:
+        lines += [
+            f"Systems: mean ± std over seeds; Δ and × against the anchor ({ANCHOR}).",
+            "",
+            _row(["system", "seeds", *MEASURE_HEADS]),
+            _row(["---"] * (2 + len(MEASURE_HEADS))),
+        ]
+        for entry in results["systems"]:
+            s, c = entry["summary"], entry["compare"]
+            seeds = " ".join(str(seed) for seed in entry["seeds"])
+            lines.append(_row([entry["label"], seeds, *_measure_cells(s, c)]))
+        lines.append("")
+    if results["ablations"]:
+        lines += [
+            f"Ablations of ours: Δ and × against `{ABLATION_REFERENCE}`. One seed unless stated;"
+            " test F has a 95% bootstrap interval of about ±9, so decide on dev and on several"
+            " seeds.",
+            "",
+            _row(["ablation", "overrides", "seeds", *MEASURE_HEADS]),
+            _row(["---"] * (3 + len(MEASURE_HEADS))),
+        ]
+        for entry in results["ablations"]:
+            s, c = entry["summary"], entry["compare"]
+            seeds = " ".join(str(seed) for seed in entry["seeds"])
+            cells = [entry["name"], format_overrides(entry["changes"]), seeds]
+            lines.append(_row([*cells, *_measure_cells(s, c)]))
+        lines.append("")
+    lines += format_bootstrap(results)
+    lines += [
+        "Train words/s: words of the training batches / time of those steps, steps that "
+        "evaluated dev left out. Infer words/s: `nlp.pipe` over dev+test, best of 3. Peak RSS: "
+        "of the `spacy train` process. Size: model-best on disk. Definitions: "
+        "benchmarks/ner/__init__.py.",
+    ]
+    for failure in results["failures"]:
+        lines += ["", f"**Failed:** {failure}"]
+    return "\n".join(lines) + "\n"
+
+
+def _numbers_only(value: Any) -> bool:
+    """A list of numbers, or of lists of numbers (seeds, per-tweet counts)."""
+
+    def number(x: Any) -> bool:
+        return isinstance(x, (int, float)) and not isinstance(x, bool)
+
+    return isinstance(value, list) and all(
+        number(v) or (isinstance(v, list) and all(number(x) for x in v)) for v in value
+    )
+
+
+def dump_json(data: Any, indent: int = 1, level: int = 0) -> str:
+    """``json.dumps(data, indent=1)``, except that lists of numbers and lists of such lists
+    stay on one line: the per-tweet counts would otherwise take a line per number."""
+    pad, inner = " " * indent * level, " " * indent * (level + 1)
+    if isinstance(data, dict) and data:
+        items = [
+            f"{inner}{json.dumps(k)}: {dump_json(v, indent, level + 1)}" for k, v in data.items()
+        ]
+        return "{\n" + ",\n".join(items) + "\n" + pad + "}"
+    if isinstance(data, list) and data and not _numbers_only(data):
+        items = [inner + dump_json(v, indent, level + 1) for v in data]
+        return "[\n" + ",\n".join(items) + "\n" + pad + "]"
+    return json.dumps(data)
+
+
+def describe(args: argparse.Namespace, paths: Dict[str, Path]) -> Dict[str, Any]:
+    """Date, machine, versions, command, settings and data sizes for the report header."""
+    versions: Dict[str, Optional[str]] = {}
+    for package in ("spacy", "thinc", "numpy", "torch"):
+        try:
+            versions[package] = metadata.version(package)
+        except metadata.PackageNotFoundError:
+            versions[package] = None
+    return {
+        "date": datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
+        "machine": f"{os.cpu_count()} cores, {cpu_model()}",
+        "versions": versions,
+        "command": shlex.join(["python", "-m", "benchmarks.ner", *sys.argv[1:]]),
+        "epochs": args.epochs,
+        "limit": args.limit,
+        "seeds": args.seeds,
+        "ablation_seeds": args.ablation_seeds,
+        "threads": args.threads,
+        "jobs": args.jobs,
+        "eval_frequency": EVAL_FREQUENCY,
+        "data": {
+            split: corpus_stats(paths[split], args.limit if split == "train" else 0)
+            for split in SPLITS
+        },
+    }
