@@ -4,7 +4,7 @@ The third tuning round (README, "How the default config was chosen") tried three
 need code, not just settings. They live here, not in `spacy_glove_bilstm`, because none of them
 beat the shipped config. Load them with `--code`, in the benchmark or in `spacy train`:
 
-    python benchmarks/bench_ner.py --systems none --ablations default \\
+    python -m benchmarks.ner --systems none --ablations default \\
         --code benchmarks/experiments.py --try char-cnn \\
       '{"{embed}.@architectures": "experiments.GloveOOVEmbedPlus.v1", "{embed}.char_width": 64}' \\
         --ablation-seeds 0 1 2

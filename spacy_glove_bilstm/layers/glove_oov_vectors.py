@@ -52,7 +52,7 @@ def GloveOOVVectors(
     bound: truncation of the sampler's normal, in standard deviations.
     oov: what words without a GloVe row get: "sample" (deterministic sampled vectors), "zeros"
         (spaCy's StaticVectors behaviour) or "unk" (one shared vector, learned). The last two
-        exist to measure what sampling buys (benchmarks/bench_ner.py).
+        exist to measure what sampling buys (python -m benchmarks.ner).
     """
     oov_attr_id(oov_attr)
     check_bound(bound)
