@@ -1,21 +1,18 @@
-"""Registered names. Thin on purpose: each layer lives in ``layers/`` with its own docstring.
+"""The tok2vec: an embed block then an encode block, as spaCy's ``build_Tok2Vec_model``.
 
-Names never change meaning once released: a new signature gets a ``.v2``. They are also declared
-as entry points in setup.cfg, so ``spacy train`` finds them without ``--code``.
+Each block lives in ``layers/`` with its own docstring; ``registrations.py`` gives this function
+its registered name, ``spacy_glove_bilstm.GloveBiLSTM.v1``.
 """
 
 from typing import List
 
 from spacy.tokens import Doc
-from spacy.util import registry
 from thinc.api import Model, chain
 from thinc.types import Floats2d
 
-from .layers import BiLSTMEncoder, GloveOOVEmbed, GloveOOVVectors, WindowBiLSTMEncoder
 from .ops import use_blas_ops
 
 
-@registry.architectures("spacy_glove_bilstm.GloveBiLSTM.v1")
 def build_glove_bilstm(
     embed: Model[List[Doc], List[Floats2d]],
     encode: Model[List[Floats2d], List[Floats2d]],
@@ -31,9 +28,3 @@ def build_glove_bilstm(
     model.set_ref("encode", encode)
     model.name = "glove_bilstm"
     return use_blas_ops(model)
-
-
-registry.architectures("spacy_glove_bilstm.GloveOOVEmbed.v1")(GloveOOVEmbed)
-registry.architectures("spacy_glove_bilstm.BiLSTMEncoder.v1")(BiLSTMEncoder)
-registry.architectures("spacy_glove_bilstm.WindowBiLSTMEncoder.v1")(WindowBiLSTMEncoder)
-registry.layers("spacy_glove_bilstm.GloveOOVVectors.v1")(GloveOOVVectors)

@@ -13,7 +13,6 @@ import logging
 from typing import Callable, Optional
 
 from spacy.language import Language
-from spacy.util import registry
 
 from .layers.glove_oov_vectors import glove_layers, set_oov_stats
 from .vectors import (
@@ -27,7 +26,6 @@ from .vectors import (
 logger = logging.getLogger("spacy")
 
 
-@registry.callbacks("spacy_glove_bilstm.LoadGloVe.v1")
 def create_load_glove(
     path: str,
     member: Optional[str] = None,
@@ -55,7 +53,6 @@ def create_load_glove(
     return load_glove
 
 
-@registry.callbacks("spacy_glove_bilstm.SetOOVStats.v1")
 def create_set_oov_stats(vectors: Optional[str] = None) -> Callable[[Language], Language]:
     """Use the statistics recorded by ``init-vectors`` (or ``LoadGloVe.v1``), when there are any.
 

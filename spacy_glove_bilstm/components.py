@@ -19,7 +19,6 @@ from .layers.glove_oov_vectors import embed_keys, glove_layers
 from .lookup import check_vectors, oov_attr_id, token_keys
 
 
-@Language.factory("glove_token_vectors", default_config={"source": None})
 def make_glove_token_vectors(
     nlp: Language, name: str, source: Optional[str]
 ) -> "GloveTokenVectors":

@@ -77,6 +77,15 @@ class Errors(metaclass=ErrorsWithCodes):
         "Add it to a pipeline whose ner/tok2vec uses spacy_glove_bilstm.GloveBiLSTM.v1, or set "
         "`source` to the component that does."
     )
+    E040 = (
+        "Windows need a core of at least 1 position and a context of at least 0, got "
+        "window_size = {size} and window_context = {context}. Try window_size = 40 and "
+        "window_context = 12, or window_size = 0 to run the BiLSTM over whole Docs."
+    )
+    E041 = (
+        "Batch sizes must be at least 1 word, got {size} from the batcher's size schedule. "
+        "Check [training.batcher.size] (e.g. compounding.v1 with start = 100, stop = 1000)."
+    )
 
     # --- vector files and the vectors CLI (E100-E199) ---
     E100 = (

@@ -17,6 +17,7 @@ GROUPS = {
     "spacy_callbacks": "callbacks",
     "spacy_misc": "misc",
     "spacy_factories": "factories",
+    "spacy_batchers": "batchers",
 }
 
 

@@ -41,6 +41,9 @@ def _train(tmp: Path, out: str) -> Path:
         "--training.eval_frequency", "10",
         "--components.ner.model.tok2vec.embed.width", "32",
         "--components.ner.model.tok2vec.encode.width", "32",
+        # Windows shorter than the sentences, so that the windowed BiLSTM is under test too.
+        "--components.ner.model.tok2vec.encode.lstm_window", "3",
+        "--components.ner.model.tok2vec.encode.lstm_context", "1",
         # The shipped config fills OOV words with zeros; the guarantees under test are those
         # of the sampled vectors.
         "--components.ner.model.tok2vec.embed.oov", "sample",

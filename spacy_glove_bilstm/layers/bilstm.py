@@ -13,6 +13,7 @@ from thinc.types import Floats2d
 from ..errors import Errors
 from ..ops import use_blas_ops
 from .lstm import BiLSTM
+from .windows import with_windows
 
 BACKENDS = ("native", "torch")
 InT = List[Floats2d]
@@ -87,6 +88,41 @@ def WindowBiLSTMEncoder(
         width, lstm_depth, dropout, backend=backend, input_width=width, residual=True
     )
     model: Model[InT, InT] = chain(cnn, lstm)
+    model.set_dim("nO", width)
+    return use_blas_ops(model)
+
+
+def WindowBiLSTMEncoder_v2(
+    width: int,
+    *,
+    window_size: int = 1,
+    maxout_pieces: int = 3,
+    cnn_depth: int = 2,
+    lstm_depth: int = 1,
+    dropout: float = 0.0,
+    backend: str = "native",
+    lstm_window: int = 40,
+    lstm_context: int = 12,
+) -> Model[InT, InT]:
+    """``WindowBiLSTMEncoder`` whose BiLSTM runs over windows of each Doc (``with_windows``).
+
+    Its cost per word no longer grows with Doc length: a Doc is cut into cores of
+    ``lstm_window`` tokens, each read with ``lstm_context`` tokens more on either side, all
+    windows of the batch side by side; each token keeps the state of the window whose core holds
+    it. Docs of at most ``lstm_window`` tokens (sentences, tweets) are read whole, as by v1.
+    lstm_window: tokens per window core (40; 0 reads whole Docs, as v1).
+    lstm_context: tokens of context on either side of a core (12).
+    The other arguments are those of v1.
+    """
+    if cnn_depth < 1:
+        raise ValueError(Errors.E025.format(cnn_depth=cnn_depth))
+    if lstm_window < 0 or lstm_context < 0:
+        raise ValueError(Errors.E040.format(size=lstm_window, context=lstm_context))
+    cnn = MaxoutWindowEncoder(width, window_size, maxout_pieces, cnn_depth)
+    lstm = BiLSTMEncoder(width, lstm_depth, dropout, backend=backend, input_width=width)
+    if lstm_window:
+        lstm = with_windows(lstm, size=lstm_window, context=lstm_context)
+    model: Model[InT, InT] = chain(cnn, _residual(lstm))
     model.set_dim("nO", width)
     return use_blas_ops(model)
 

@@ -132,22 +132,34 @@ def _direction(
     T, B, nI = X.shape
     nH = U.shape[1]
     steps = list(range(T)) if d == "fwd" else list(range(T - 1, -1, -1))
-    G: Any = ops.gemm(Xa.reshape((T * B, nI)), W, trans2=True).reshape((T, B, 4 * nH)) + b
+    G: Any = ops.gemm(Xa.reshape((T * B, nI)), W, trans2=True).reshape((T, B, 4 * nH))
+    G += b
+    # The sigmoid gates (input, forget, output) are halved once for all steps, so that one tanh
+    # per step activates all four gates: sigmoid(x) = 0.5 * tanh(x / 2) + 0.5.
+    G[:, :, : 3 * nH] *= 0.5
     H: Any = ops.alloc3f(T, B, nH)
     C: Any = ops.alloc3f(T, B, nH)
+    tanh_C: Any = ops.alloc3f(T, B, nH)  # kept for the backward pass
+    recurrent: Any = ops.alloc2f(B, 4 * nH)
+    U_half: Any = U.copy()
+    U_half[: 3 * nH] *= 0.5
     prev = None
     for t in steps:
         n = size_at_t[t]
         g = G[t, :n]  # activated in place: the backward pass reads the gates from G
         if prev is not None:
             # H[prev] is zero for sequences that start at this step (the backward direction).
-            g += ops.gemm(H[prev, :n], U, trans2=True)
-        g[:, : 3 * nH] = ops.sigmoid(g[:, : 3 * nH])
-        g[:, 3 * nH :] = xp.tanh(g[:, 3 * nH :])
-        C[t, :n] = g[:, :nH] * g[:, 3 * nH :]
+            g += ops.gemm(H[prev, :n], U_half, out=recurrent[:n], trans2=True)
+        xp.tanh(g, out=g)
+        sig = g[:, : 3 * nH]
+        sig *= 0.5
+        sig += 0.5
+        c = C[t, :n]
+        xp.multiply(g[:, :nH], g[:, 3 * nH :], out=c)
         if prev is not None:
-            C[t, :n] += g[:, nH : 2 * nH] * C[prev, :n]
-        H[t, :n] = g[:, 2 * nH : 3 * nH] * xp.tanh(C[t, :n])
+            c += g[:, nH : 2 * nH] * C[prev, :n]
+        xp.tanh(c, out=tanh_C[t, :n])
+        xp.multiply(g[:, 2 * nH : 3 * nH], tanh_C[t, :n], out=H[t, :n])
         prev = t
 
     def backprop(dH: Any) -> Any:
@@ -155,7 +167,6 @@ def _direction(
         # the state each step started from (zeros before a sequence's first step) and the local
         # derivative of every gate. The loop then costs one GEMM and a few products per step.
         H_prev, C_prev = _shifted(xp, H, d), _shifted(xp, C, d)
-        tanh_C = xp.tanh(C)
         gi, gf, go, gc = (G[:, :, k * nH : (k + 1) * nH] for k in range(4))
         K = xp.concatenate(
             [gc * gi * (1.0 - gi), C_prev * gf * (1.0 - gf), go, gi * (1.0 - gc * gc)], axis=2
@@ -167,13 +178,15 @@ def _direction(
         dc: Any = ops.alloc2f(B, nH)
         for t in reversed(steps):
             n = size_at_t[t]
-            dh_t = dH[t, :n] + dh[:n]
-            dc_t = dc[:n] + dh_t * A[t, :n]
+            dh_t = dh[:n]
+            dh_t += dH[t, :n]
+            dc_t = dc[:n]
+            dc_t += dh_t * A[t, :n]
             dg = dG[t, :n].reshape((n, 4, nH))
             xp.multiply(K[t, :n], dc_t[:, None, :], out=dg)
-            dg[:, 2] = dh_t * K_o[t, :n]
-            dc[:n] = dc_t * gf[t, :n]
-            dh[:n] = ops.gemm(dG[t, :n], U)
+            xp.multiply(dh_t, K_o[t, :n], out=dg[:, 2])
+            dc_t *= gf[t, :n]
+            ops.gemm(dG[t, :n], U, out=dh_t)
         # Weight gradients in three GEMMs over all steps at once.
         flat = dG.reshape((T * B, 4 * nH))
         model.inc_grad(f"W_{layer}_{d}", ops.gemm(flat, Xa.reshape((T * B, nI)), trans1=True))

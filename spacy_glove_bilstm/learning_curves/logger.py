@@ -23,7 +23,6 @@ from weakref import WeakKeyDictionary
 
 from spacy.language import Language
 from spacy.training.loggers import console_logger_v3
-from spacy.util import registry
 
 from ..errors import Errors
 from ..stats import mean_std
@@ -41,7 +40,6 @@ STEPS_CALLBACK = "spacy_glove_bilstm.LearningCurveSteps.v1"
 _STEP_LISTENERS: "WeakKeyDictionary[Language, Callable[[int, int], None]]" = WeakKeyDictionary()
 
 
-@registry.callbacks(STEPS_CALLBACK)
 def create_learning_curve_steps() -> BeforeUpdate:
     """Tell `LearningCurveLogger.v1` the epoch and step of every training step.
 
@@ -56,7 +54,6 @@ def create_learning_curve_steps() -> BeforeUpdate:
     return before_update
 
 
-@registry.loggers("spacy_glove_bilstm.LearningCurveLogger.v1")
 def learning_curve_logger(
     path: Union[str, Path],
     progress_bar: Optional[str] = None,

@@ -1,0 +1,336 @@
+"""Training and inference words/s on one-tweet Docs and on ten-tweet Docs, ours beside the anchor.
+
+    python -m benchmarks.bench_doc_length       # ours and the anchor x 2 groupings, 6 epochs
+    python -m benchmarks.bench_doc_length --epochs 2 --limit 100 --systems ours   # smoke run
+    mkdir /tmp/before && git archive 6d0b917 | tar -x -C /tmp/before
+    python -m benchmarks.bench_doc_length --before /tmp/before   # adds "before": the code and
+                                                                # shipped config of 6d0b917
+
+Data and vector tables come from the NER benchmark's preparation (``benchmarks.ner.data``:
+WNUT-2016 split by tweet index, GloVe 6B 50d, the case-fixed table for the anchor). Each split
+is also written with ``--group`` consecutive tweets per Doc (``Doc.from_docs``, a sentence start
+at every tweet), as ``spacy convert -n 10`` gives. Every system trains on both groupings with
+the same budget, one after the other in this run, each `spacy train` process on one thread:
+
+- ours: configs/glove_bilstm_ner.cfg as shipped;
+- ours_v1 (only if selected): the same with WindowBiLSTMEncoder.v1 and spaCy's
+  batch_by_words.v1, the rest as shipped;
+- anchor: spaCy's CNN + GloVe with Title/UPPER keys (benchmarks/configs/cnn_glove.cfg), on
+  spaCy's own batcher;
+- before (with ``--before DIR``): the shipped config and package code of the checkout at DIR,
+  trained and measured with that code (run from DIR, and DIR first on ``PYTHONPATH``).
+
+Measures, per system and grouping:
+- training words/s: words of the batches of an ``--epochs`` run minus those of a 1-epoch run,
+  over the difference of their CPU times (user + system of the `spacy train` process), so that
+  start-up, initialization and saving cancel out; CPU time, not wall time, so that other jobs on
+  a shared machine do not count. Also kept: the wall-time speed of the steps on which the loop
+  did not evaluate (``benchmarks.ner.measure.training_speed``, "train_wps").
+- dev F of model-last on the dev split grouped as in training;
+- inference words/s of model-last (`nlp.pipe` on fresh Docs, CPU time, best of 3) on dev+test
+  as one-tweet Docs and as ``--group``-tweet Docs, and on the first training tweets laid end to
+  end in one Doc of at least ``--long-words`` tokens beside the same tweets as separate Docs.
+Each process runs on one thread. Read the ratios: absolute numbers drift between runs.
+"""
+
+import argparse
+import json
+import math
+import os
+import shlex
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Any, Dict, List, Optional, Sequence, Tuple
+
+# The NER benchmark's modules are imported where they are used, by the process that runs the
+# benchmark: "--call" processes for "before" import an older version of this package.
+ROOT = Path(__file__).resolve().parent.parent
+OURS_CONFIG = ROOT / "configs" / "glove_bilstm_ner.cfg"
+CNN_CONFIG = ROOT / "benchmarks" / "configs" / "cnn_glove.cfg"
+
+SPLITS = ("train", "dev", "test")
+ENCODER_V1 = {
+    "@architectures": "spacy_glove_bilstm.WindowBiLSTMEncoder.v1",
+    "width": 96,
+    "window_size": 1,
+    "maxout_pieces": 3,
+    "cnn_depth": 2,
+    "lstm_depth": 1,
+    "dropout": 0.0,
+    "backend": "native",
+}
+# name: (label, config, vectors table, overrides)
+SYSTEMS: Dict[str, Tuple[str, Path, str, Dict[str, Any]]] = {
+    "ours": ("ours (shipped config)", OURS_CONFIG, "ours", {}),
+    "ours_v1": (
+        "ours with WindowBiLSTMEncoder.v1 and spaCy's batcher",
+        OURS_CONFIG,
+        "ours",
+        {
+            "components.ner.model.tok2vec.encode": ENCODER_V1,
+            "training.batcher.@batchers": "spacy.batch_by_words.v1",
+        },
+    ),
+    "anchor": (
+        "spaCy CNN + GloVe, Title/UPPER keys (anchor)",
+        CNN_CONFIG,
+        "case_fixed",
+        {},
+    ),
+}
+
+
+def group_docs(source: str, output: str, size: int) -> None:
+    """Write the Docs of ``source`` with ``size`` consecutive Docs merged into one, each old Doc
+    starting a sentence."""
+    import spacy
+    from spacy.tokens import Doc, DocBin
+
+    nlp = spacy.blank("en")
+    docs = list(DocBin().from_disk(source).get_docs(nlp.vocab))
+    for doc in docs:
+        for token in doc:
+            token.is_sent_start = token.i == 0
+    merged = [Doc.from_docs(docs[i : i + size]) for i in range(0, len(docs), size)]
+    DocBin(docs=merged).to_disk(output)
+
+
+def inference_speeds(
+    model: str, paths: Dict[str, str], group: int, long_words: int, repeats: int = 3
+) -> Dict[str, float]:
+    """words/s of ``nlp.pipe`` on fresh Docs: dev+test as tweets and grouped, and the first
+    training tweets as separate Docs and as one Doc of at least ``long_words`` tokens."""
+    import spacy
+    from spacy.tokens import Doc, DocBin
+
+    nlp = spacy.load(model)
+
+    def load(path: str) -> List[Doc]:
+        return list(DocBin().from_disk(path).get_docs(nlp.vocab))
+
+    tweets = load(paths["dev"]) + load(paths["test"])
+    grouped = load(paths[f"dev_{group}"]) + load(paths[f"test_{group}"])
+    train = load(paths["train"])
+    cut = int(numpy_searchsorted([len(d) for d in train], long_words)) + 1
+    inputs = {
+        "tweets": tweets,
+        "grouped": grouped,
+        "long_as_tweets": train[:cut],
+        "long_doc": [Doc.from_docs(train[:cut])],
+    }
+    result: Dict[str, float] = {"long_words": sum(len(d) for d in train[:cut])}
+    for name, docs in inputs.items():
+        best = math.inf
+        for _ in range(repeats):
+            fresh = [Doc(nlp.vocab, words=[t.text for t in d]) for d in docs]
+            start = time.process_time()
+            for _doc in nlp.pipe(fresh):
+                pass
+            best = min(best, time.process_time() - start)
+        result[f"infer_{name}"] = sum(len(d) for d in docs) / best
+    return result
+
+
+def numpy_searchsorted(lengths: Sequence[int], total: int) -> int:
+    """The index of the first item at which the running sum of ``lengths`` reaches ``total``."""
+    import numpy
+
+    return int(numpy.searchsorted(numpy.cumsum(lengths), total))
+
+
+def dev_f(model: str, dev: str) -> float:
+    """Entity F (points) of ``model`` on ``dev``, as `spacy evaluate` computes it."""
+    import spacy
+    from spacy.training import Corpus
+
+    nlp = spacy.load(model)
+    return 100.0 * float(nlp.evaluate(list(Corpus(str(dev))(nlp)))["ents_f"] or 0.0)
+
+
+def call(function: str, kwargs: Dict[str, Any], code: Optional[Path] = None) -> Any:
+    """``function(**kwargs)`` of this script in a fresh process (its memory and imports stay
+    there), importing this package from the checkout ``code`` when given (else from this one);
+    arguments and result in JSON."""
+    env = dict(os.environ)
+    env["PYTHONPATH"] = os.pathsep.join(str(path) for path in (code, ROOT) if path)
+    cmd = [sys.executable, __file__, "--call", function, json.dumps(kwargs, default=str)]
+    done = subprocess.run(cmd, cwd=code or ROOT, env=env, capture_output=True, text=True)
+    if done.returncode != 0:
+        sys.exit(f"{function} failed:\n{done.stderr}")
+    return json.loads(done.stdout.splitlines()[-1])
+
+
+def system_settings(system: str, args: argparse.Namespace) -> Tuple[Path, str, Dict[str, Any]]:
+    """Config, vectors table and overrides of ``system``."""
+    if system == "before":
+        return args.before / "configs" / "glove_bilstm_ner.cfg", "ours", {}
+    _, config, vectors, overrides = SYSTEMS[system]
+    return config, vectors, overrides
+
+
+def train(
+    system: str,
+    group: int,
+    paths: Dict[str, Path],
+    args: argparse.Namespace,
+    seed: int,
+    epochs: int,
+) -> Dict[str, Any]:
+    """One `spacy train` run of ``epochs`` epochs; returns its words, times and model-last.
+
+    It runs in the checkout of the system's code (``python -m`` imports from the working
+    directory first), so "before" trains with the code of ``--before``."""
+    from benchmarks.ner.measure import training_speed
+    from benchmarks.ner.overrides import budget_overrides
+    from benchmarks.ner.systems import EVAL_FREQUENCY, LOGGER, STEPS_CALLBACK
+    from spacy_glove_bilstm.learning_curves import read_log
+
+    config, vectors, overrides = system_settings(system, args)
+    code = args.before if system == "before" else ROOT
+    suffix = "" if group == 1 else f"_{group}"
+    run_dir = args.workdir / "doc_length" / f"{system}-g{group}-s{seed}-e{epochs}"
+    settings: Dict[str, Any] = {
+        "paths.train": str(paths["train" + suffix]),
+        "paths.dev": str(paths["dev" + suffix]),
+        "paths.vectors": str(paths[vectors]),
+        **budget_overrides(seed, epochs, args.limit),
+        # Dev is evaluated at step 0 and every EVAL_FREQUENCY steps, as in the NER benchmark;
+        # those steps are left out of the speed.
+        "training.eval_frequency": EVAL_FREQUENCY,
+        "training.logger": {
+            "@loggers": LOGGER,
+            "path": str(run_dir / "curves.jsonl"),
+            "progress_bar": None,
+            "console_output": True,
+            "score_epochs": False,
+        },
+        "training.before_update": {"@callbacks": STEPS_CALLBACK},
+        **overrides,
+    }
+    cmd = [sys.executable, "-m", "spacy", "train", str(config), "--output", str(run_dir / "out")]
+    for key, value in settings.items():
+        cmd += [f"--{key}", json.dumps(value)]
+    run_dir.mkdir(parents=True, exist_ok=True)
+    with (run_dir / "train.log").open("w", encoding="utf8") as out:
+        out.write(shlex.join(cmd) + "\n\n")
+        out.flush()
+        proc = subprocess.Popen(cmd, cwd=code, stdout=out, stderr=subprocess.STDOUT)
+        _, status, usage = os.wait4(proc.pid, 0)
+    if os.waitstatus_to_exitcode(status) != 0:
+        sys.exit(f"{system} on {group}-tweet Docs failed: see {run_dir / 'train.log'}")
+    log = read_log(run_dir / "curves.jsonl")
+    words, seconds = training_speed(log)
+    steps = log.steps
+    return {
+        "system": system,
+        "group": group,
+        "seed": seed,
+        "train_wps": words / seconds,
+        "steps": len(steps),
+        "words_per_step": words / max(len(steps), 1),
+        "all_words": sum(r["batch_words"] for r in steps),
+        "cpu_seconds": usage.ru_utime + usage.ru_stime,
+        "model": str(run_dir / "out" / "model-last"),
+    }
+
+
+def prepare(args: argparse.Namespace) -> Dict[str, Path]:
+    """The NER benchmark's corpora and vector tables, plus each split grouped ``--group`` per
+    Doc."""
+    from benchmarks.ner.data import prepare as prepare_ner
+
+    paths = prepare_ner(args.workdir, None, print)
+    folder = args.workdir / f"corpus_{args.group}"
+    folder.mkdir(parents=True, exist_ok=True)
+    for split in SPLITS:
+        output = folder / f"{split}.spacy"
+        if not output.exists():
+            call("group_docs", {"source": paths[split], "output": output, "size": args.group})
+        paths[f"{split}_{args.group}"] = output
+    return paths
+
+
+def format_markdown(records: List[Dict[str, Any]], group: int) -> str:
+    by = {(r["system"], r["group"]): r for r in records}
+    lines = [
+        f"| system | train words/s, tweets | train words/s, {group} tweets per Doc | "
+        f"{group} / 1 | vs anchor on {group}-tweet Docs | dev F, tweets | "
+        f"dev F, {group}-tweet Docs | infer words/s, tweets | infer, {group}-tweet Docs | "
+        "infer, one long Doc | long Doc / same tweets |",
+        "|---|---|---|---|---|---|---|---|---|---|---|",
+    ]
+    anchor = by.get(("anchor", group))
+    labels = {name: label for name, (label, *_rest) in SYSTEMS.items()}
+    labels["before"] = "ours before (the --before checkout, its shipped config)"
+    for system, label in labels.items():
+        one, many = by.get((system, 1)), by.get((system, group))
+        if not one or not many:
+            continue
+        key = "train_cpu_wps" if "train_cpu_wps" in one else "train_wps"
+        versus = f"{many[key] / anchor[key]:.2f}x" if anchor else ""
+        lines.append(
+            f"| {label} | {one[key] / 1e3:.1f}k | {many[key] / 1e3:.1f}k | "
+            f"{many[key] / one[key]:.2f}x | {versus} | {one['dev_f']:.1f} | "
+            f"{many['dev_f']:.1f} | {one['infer_tweets'] / 1e3:.1f}k | "
+            f"{one['infer_grouped'] / 1e3:.1f}k | {one['infer_long_doc'] / 1e3:.1f}k | "
+            f"{one['infer_long_doc'] / one['infer_long_as_tweets']:.2f}x |"
+        )
+    return "\n".join(lines) + "\n"
+
+
+def main(argv: Sequence[str] = ()) -> None:
+    if argv[:1] == ["--call"]:
+        print(json.dumps(globals()[argv[1]](**json.loads(argv[2]))))
+        return
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--systems", nargs="*", default=["ours", "anchor"], choices=list(SYSTEMS))
+    parser.add_argument("--group", type=int, default=10, help="tweets per Doc (10)")
+    parser.add_argument("--epochs", type=int, default=6, help="epochs per training (6)")
+    parser.add_argument("--seeds", nargs="+", type=int, default=[0], help="seeds (0)")
+    parser.add_argument("--limit", type=int, default=0, help="first N training Docs (0: all)")
+    parser.add_argument("--long-words", type=int, default=10000, help="long Doc tokens (10000)")
+    parser.add_argument("--workdir", type=Path, default=ROOT / "benchmarks" / "work")
+    parser.add_argument("--json", type=Path, default=None, help="write the records here")
+    parser.add_argument(
+        "--before", type=Path, default=None, help="a checkout of an earlier version, as 'before'"
+    )
+    args = parser.parse_args(argv or None)
+    for name in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
+        os.environ[name] = "1"
+    paths = prepare(args)
+    records = []
+    systems = [*args.systems, *(["before"] if args.before else [])]
+    for seed in args.seeds:
+        for group in (1, args.group):
+            for system in systems:
+                record = train(system, group, paths, args, seed, args.epochs)
+                if args.epochs > 1:
+                    # Start-up, initialization and saving cancel out of the difference.
+                    first = train(system, group, paths, args, seed, 1)
+                    record["train_cpu_wps"] = (record["all_words"] - first["all_words"]) / (
+                        record["cpu_seconds"] - first["cpu_seconds"]
+                    )
+                code = args.before if system == "before" else None
+                suffix = "" if group == 1 else f"_{args.group}"
+                dev = {"model": record["model"], "dev": paths["dev" + suffix]}
+                record["dev_f"] = call("dev_f", dev, code)
+                if group == 1:
+                    speeds = {
+                        "model": record["model"],
+                        "paths": paths,
+                        "group": args.group,
+                        "long_words": args.long_words,
+                    }
+                    record.update(call("inference_speeds", speeds, code))
+                print(json.dumps(record), flush=True)
+                records.append(record)
+    if args.json:
+        args.json.write_text(json.dumps(records, indent=1) + "\n", encoding="utf8")
+    if len(args.seeds) == 1:
+        print(format_markdown(records, args.group))
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])

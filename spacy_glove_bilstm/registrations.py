@@ -1,0 +1,48 @@
+"""Every name this package registers with spaCy and thinc, in one place.
+
+Each function lives in the module that owns its idea (``layers/``, ``architectures.py``,
+``batchers.py``, ``callbacks.py``, ``components.py``, ``learning_curves/``); this module only
+gives it its name. ``setup.cfg`` declares the same names as entry points pointing here, so
+``spacy train`` finds them without ``--code`` and without an import, and importing this module
+for one name registers them all. A released name never changes meaning: a new signature or
+parameter layout gets a new version (``.v2``) and the old one keeps working.
+"""
+
+from spacy.language import Language
+from spacy.util import registry
+
+from .architectures import build_glove_bilstm
+from .batchers import configure_batch_by_words
+from .callbacks import create_load_glove, create_set_oov_stats
+from .components import make_glove_token_vectors
+from .layers import (
+    BiLSTMEncoder,
+    GloveOOVEmbed,
+    GloveOOVVectors,
+    WindowBiLSTMEncoder,
+    WindowBiLSTMEncoder_v2,
+    with_windows,
+)
+from .learning_curves.logger import (
+    STEPS_CALLBACK,
+    create_learning_curve_steps,
+    learning_curve_logger,
+)
+
+# Architectures: whole tok2vec models and the embed and encode blocks they compose.
+registry.architectures("spacy_glove_bilstm.GloveBiLSTM.v1")(build_glove_bilstm)
+registry.architectures("spacy_glove_bilstm.GloveOOVEmbed.v1")(GloveOOVEmbed)
+registry.architectures("spacy_glove_bilstm.BiLSTMEncoder.v1")(BiLSTMEncoder)
+registry.architectures("spacy_glove_bilstm.WindowBiLSTMEncoder.v1")(WindowBiLSTMEncoder)
+registry.architectures("spacy_glove_bilstm.WindowBiLSTMEncoder.v2")(WindowBiLSTMEncoder_v2)
+# Layers: building blocks for users who compose their own models.
+registry.layers("spacy_glove_bilstm.GloveOOVVectors.v1")(GloveOOVVectors)
+registry.layers("spacy_glove_bilstm.WithWindows.v1")(with_windows)
+# Training: batcher, callbacks, logger.
+registry.batchers("spacy_glove_bilstm.BatchByWords.v1")(configure_batch_by_words)
+registry.callbacks("spacy_glove_bilstm.LoadGloVe.v1")(create_load_glove)
+registry.callbacks("spacy_glove_bilstm.SetOOVStats.v1")(create_set_oov_stats)
+registry.callbacks(STEPS_CALLBACK)(create_learning_curve_steps)
+registry.loggers("spacy_glove_bilstm.LearningCurveLogger.v1")(learning_curve_logger)
+# Pipeline component.
+Language.factory("glove_token_vectors", default_config={"source": None})(make_glove_token_vectors)
