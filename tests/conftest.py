@@ -4,6 +4,7 @@ import numpy
 import pytest
 import spacy
 from spacy.language import Language
+from thinc.api import Model
 
 WORDS = ["the", "cat", "sat", "on", "mat", "london", "paris", "new", "york", "in", "to", "."]
 
@@ -76,3 +77,20 @@ def trained_ner(n_iter: int = 20, width: int = 16) -> Language:
 @pytest.fixture
 def make_trained() -> Callable[..., Language]:
     return trained_ner
+
+
+def finite_differences(
+    model: Model, name: str, loss: Callable[[], float], eps: float = 1e-2
+) -> numpy.ndarray:
+    """Central differences of ``loss()`` in every entry of ``model``'s parameter ``name``."""
+    param = model.get_param(name).copy()
+    flat = param.ravel().astype("float64")
+    numeric = numpy.zeros(flat.size)
+    for i in range(flat.size):
+        for sign in (1, -1):
+            bumped = flat.copy()
+            bumped[i] += sign * eps
+            model.set_param(name, bumped.astype("f").reshape(param.shape))
+            numeric[i] += sign * loss() / (2 * eps)
+    model.set_param(name, param)
+    return numeric

@@ -1,5 +1,6 @@
 import numpy
 import pytest
+from conftest import finite_differences
 
 from spacy_glove_bilstm.layers.bilstm import BiLSTMEncoder, WindowBiLSTMEncoder
 from spacy_glove_bilstm.layers.lstm import BiLSTM
@@ -22,16 +23,7 @@ def test_gradients_match_finite_differences(depth, lengths):
     dX = backprop([w.copy() for w in W])
     eps = 1e-2
     for name in model.param_names:
-        param = model.get_param(name).copy()
-        flat = param.ravel().astype("float64")
-        numeric = numpy.zeros(flat.size)
-        for i in range(flat.size):
-            for sign in (1, -1):
-                bumped = flat.copy()
-                bumped[i] += sign * eps
-                model.set_param(name, bumped.astype("f").reshape(param.shape))
-                numeric[i] += sign * _loss_and_grads(model, X, W)[0] / (2 * eps)
-        model.set_param(name, param)
+        numeric = finite_differences(model, name, lambda: _loss_and_grads(model, X, W)[0], eps)
         analytic = model.get_grad(name).ravel()
         assert numpy.abs(numeric - analytic).max() <= 2e-3 * numpy.abs(numeric).max(), name
     numeric_x = numpy.zeros_like(X[-1])

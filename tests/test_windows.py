@@ -1,5 +1,6 @@
 import numpy
 import pytest
+from conftest import finite_differences
 
 from spacy_glove_bilstm.layers.bilstm import WindowBiLSTMEncoder_v2
 from spacy_glove_bilstm.layers.lstm import BiLSTM
@@ -47,16 +48,7 @@ def test_gradients_match_finite_differences():
     eps = 1e-2
     lstm = model.layers[0]
     name = "W_0_fwd"
-    param = lstm.get_param(name).copy()
-    flat = param.ravel().astype("float64")
-    numeric = numpy.zeros(flat.size)
-    for i in range(flat.size):
-        for sign in (1, -1):
-            bumped = flat.copy()
-            bumped[i] += sign * eps
-            lstm.set_param(name, bumped.astype("f").reshape(param.shape))
-            numeric[i] += sign * _loss(model, X, W)[0] / (2 * eps)
-    lstm.set_param(name, param)
+    numeric = finite_differences(lstm, name, lambda: _loss(model, X, W)[0], eps)
     analytic = lstm.get_grad(name).ravel()
     assert numpy.abs(numeric - analytic).max() <= 2e-3 * numpy.abs(numeric).max()
     numeric_x = numpy.zeros_like(X[0])
