@@ -81,29 +81,38 @@ def minibatch_by_words(
             if not discard_oversize:
                 yield [item]
                 target = next_target()
-        elif overflow_size == 0 and batch_size + n_words <= target:
-            batch.append(item)
-            batch_size += n_words
-        elif batch_size + overflow_size + n_words <= target + target * tolerance:
-            overflow.append(item)
-            overflow_size += n_words
-        else:
+            continue
+        place = _place(n_words, batch_size, overflow_size, target, tolerance)
+        if place == "full":
+            # Yield the batch; its overflow starts the next one, and the item tries again there.
             if batch:
                 yield batch
             target = next_target()
             batch, batch_size = overflow, overflow_size
             overflow, overflow_size = [], 0
-            if batch_size + n_words <= target:
-                batch.append(item)
-                batch_size += n_words
-            elif batch_size + n_words <= target + target * tolerance:
-                overflow.append(item)
-                overflow_size += n_words
-            else:
+            place = _place(n_words, batch_size, overflow_size, target, tolerance)
+            if place == "full":
                 if batch:
                     yield batch
                 target = next_target()
-                batch, batch_size = [item], n_words
+                batch, batch_size, place = [], 0, "batch"
+        if place == "batch":
+            batch.append(item)
+            batch_size += n_words
+        else:
+            overflow.append(item)
+            overflow_size += n_words
     batch.extend(overflow)
     if batch:
         yield batch
+
+
+def _place(
+    n_words: int, batch_size: int, overflow_size: int, target: float, tolerance: float
+) -> str:
+    """Where an item goes, as spaCy decides it: "batch", "overflow" or "full" (yield first)."""
+    if overflow_size == 0 and batch_size + n_words <= target:
+        return "batch"
+    if batch_size + overflow_size + n_words <= target + target * tolerance:
+        return "overflow"
+    return "full"

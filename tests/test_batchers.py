@@ -1,3 +1,5 @@
+import random
+
 import pytest
 from spacy.training.batchers import minibatch_by_words as spacy_minibatch_by_words
 from spacy.util import registry
@@ -14,6 +16,17 @@ def test_short_docs_get_spacys_batches():
     items = [[0] * n for n in [5, 17, 30, 2, 25, 40, 11, 9, 33, 21] * 30]
     ours = minibatch_by_words(items, compounding(40.0, 400.0, 1.05), tolerance=0.2)
     spacys = spacy_minibatch_by_words(items, compounding(40.0, 400.0, 1.05), tolerance=0.2)
+    assert _lengths(ours) == _lengths(spacys)
+
+
+@pytest.mark.parametrize("seed,tolerance", [(0, 0.0), (1, 0.2), (2, 0.5)])
+def test_random_docs_within_the_target_get_spacys_batches(seed, tolerance):
+    # Every item fits the first target, so no lone oversized batch: both must agree exactly,
+    # including when the overflow of one batch does not fit the next.
+    rng = random.Random(seed)
+    items = [[0] * rng.randint(1, 30) for _ in range(2000)]
+    ours = minibatch_by_words(items, compounding(30.0, 300.0, 1.01), tolerance=tolerance)
+    spacys = spacy_minibatch_by_words(items, compounding(30.0, 300.0, 1.01), tolerance=tolerance)
     assert _lengths(ours) == _lengths(spacys)
 
 
