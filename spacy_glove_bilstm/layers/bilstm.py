@@ -79,17 +79,19 @@ def WindowBiLSTMEncoder(
     The CNN gives each token its close neighbours, which spaCy's NER decoder leans on; the
     BiLSTM adds the whole sentence on top, and its residual keeps the local features intact.
     cnn_depth: CNN layers (each sees ``window_size`` tokens either side); lstm_depth: BiLSTM
-    layers; dropout: on the BiLSTM's input; the rest as in ``BiLSTMEncoder``.
+    layers; dropout: on the BiLSTM's input; the rest as in ``BiLSTMEncoder``. The same model
+    as ``WindowBiLSTMEncoder_v2`` with ``lstm_window = 0`` (whole Docs), which builds it.
     """
-    if cnn_depth < 1:
-        raise ValueError(Errors.E025.format(cnn_depth=cnn_depth))
-    cnn = MaxoutWindowEncoder(width, window_size, maxout_pieces, cnn_depth)
-    lstm = BiLSTMEncoder(
-        width, lstm_depth, dropout, backend=backend, input_width=width, residual=True
+    return WindowBiLSTMEncoder_v2(
+        width,
+        window_size=window_size,
+        maxout_pieces=maxout_pieces,
+        cnn_depth=cnn_depth,
+        lstm_depth=lstm_depth,
+        dropout=dropout,
+        backend=backend,
+        lstm_window=0,
     )
-    model: Model[InT, InT] = chain(cnn, lstm)
-    model.set_dim("nO", width)
-    return use_blas_ops(model)
 
 
 def WindowBiLSTMEncoder_v2(
