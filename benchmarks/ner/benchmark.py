@@ -1,6 +1,6 @@
 """The orchestration of a benchmark run: prepare the data, plan the runs of the selected systems
-and ablations, train them (`spacy train`, one process each, --jobs at a time), score them, and
-rewrite the report after every finished run.
+and ablations on every selected dataset (and fold), train them (`spacy train`, one process each,
+--jobs at a time), score them, and rewrite the report after every finished run.
 
 A failed training stops the run after writing what finished; the per-run records in the work
 folder let `--resume` reuse every finished run whose command and fingerprint are unchanged.
@@ -17,9 +17,16 @@ import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
-from typing import Any, Dict, Iterable, List, Tuple
+from typing import Any, Dict, Iterable, List, Sequence, Tuple
 
 from benchmarks.ner.data import prepare
+from benchmarks.ner.datasets import (
+    WNUT16_CV,
+    Part,
+    part_label,
+    parts,
+    prepare_datasets,
+)
 from benchmarks.ner.measure import (
     folder_bytes,
     in_child,
@@ -42,7 +49,14 @@ from benchmarks.ner.report import (
     format_speed,
 )
 from benchmarks.ner.run import BenchmarkError, RunSpec, fingerprint
-from benchmarks.ner.stats import compare, paired_bootstrap, summarize
+from benchmarks.ner.stats import (
+    compare,
+    paired_bootstrap,
+    pool_folds,
+    suite_bootstrap,
+    suite_summary,
+    summarize,
+)
 from benchmarks.ner.systems import (
     ABLATION_REFERENCE,
     ANCHOR,
@@ -68,6 +82,8 @@ class Benchmark:
         self.failures: List[str] = []
         self.skipped: List[str] = []
         self.meta: Dict[str, Any] = {}
+        self.parts: List[Part] = parts(args.datasets, args.folds)
+        self.corpora: Dict[Part, Dict[str, Path]] = {}
 
     def log(self, text: str) -> None:
         minutes, seconds = divmod(int(time.perf_counter() - self.start), 60)
@@ -75,13 +91,21 @@ class Benchmark:
             print(f"[{minutes:3d}:{seconds:02d}] {text}", flush=True)
 
     def prepare(self) -> Dict[str, Path]:
-        """Data splits, .spacy corpora and the three vector tables, each made once (`data`)."""
-        return prepare(self.work, self.args.glove, self.log)
+        """Data splits, .spacy corpora and the three vector tables, each made once (`data`), and
+        the corpora of every selected dataset and fold (`datasets`)."""
+        paths = prepare(self.work, self.args.glove, self.log)
+        self.corpora = prepare_datasets(self.work, self.parts, self.args.anatem, paths, self.log)
+        return paths
+
+    def paths_of(self, spec: RunSpec, paths: Dict[str, Path]) -> Dict[str, Path]:
+        """The vector tables and the train/dev/test corpora of ``spec``'s dataset and fold."""
+        return {**paths, **self.corpora[(spec.dataset, spec.fold)]}
 
     # Runs
 
     def plan(self) -> Tuple[List[Tuple[System, List[RunSpec]]], List[Tuple[str, RunSpec]]]:
-        """The runs of the selected systems (seed-major, so drift hits all alike) and ablations."""
+        """The runs of the selected systems (seed-major, then dataset and fold, so drift hits
+        all alike) and ablations, each on every selected dataset and fold."""
         systems = [s for s in SYSTEMS if s.name in self.args.systems]
         if any(s.needs_torch for s in systems) and not torch_imports():
             for system in systems:
@@ -92,7 +116,14 @@ class Benchmark:
         for system in systems:
             check_builds(system.config, dict(system.overrides))
         system_runs = [
-            (s, [RunSpec(seed, s.config, s.vectors, s.overrides) for seed in self.args.seeds])
+            (
+                s,
+                [
+                    RunSpec(seed, s.config, s.vectors, s.overrides, *part)
+                    for seed in self.args.seeds
+                    for part in self.parts
+                ],
+            )
             for s in systems
         ]
         ablation_runs: List[Tuple[str, RunSpec]] = []
@@ -106,8 +137,9 @@ class Benchmark:
                 resolved = resolve_overrides(config, overrides, architecture_accepts)
                 check_builds(OURS_CONFIG, resolved)
                 for seed in self.args.ablation_seeds:
-                    spec = RunSpec(seed, OURS_CONFIG, "ours", tuple(resolved.items()))
-                    ablation_runs.append((name, spec))
+                    for part in self.parts:
+                        spec = RunSpec(seed, OURS_CONFIG, "ours", tuple(resolved.items()), *part)
+                        ablation_runs.append((name, spec))
         return system_runs, ablation_runs
 
     def command(self, spec: RunSpec, paths: Dict[str, Path], run_dir: Path) -> List[str]:
@@ -142,6 +174,7 @@ class Benchmark:
             same = record["command"] == cmd and record["fingerprint"] == stamp
             if same and ("dev_counts" in record or best.is_dir()):
                 self.log(f"{label}: reusing {result_path}")
+                record.update(dataset=spec.dataset, fold=spec.fold)
                 if "dev_counts" not in record:
                     # Written before per-tweet counts were kept: add them from model-best, and
                     # keep the record's measures (its speeds were taken beside its run mates).
@@ -176,6 +209,8 @@ class Benchmark:
         record = {
             "id": run_id,
             "seed": spec.seed,
+            "dataset": spec.dataset,
+            "fold": spec.fold,
             "command": cmd,
             "fingerprint": stamp,
             "train_seconds": train_seconds,
@@ -207,7 +242,7 @@ class Benchmark:
     def execute(self) -> int:
         """Run everything; return the exit code (1 if a training failed)."""
         paths = self.prepare()
-        self.meta = describe(self.args, paths)
+        self.meta = describe(self.args, self.corpora)
         system_runs, ablation_runs = self.plan()
         unique: Dict[str, Tuple[RunSpec, str]] = {}
         n_seeds = max((len(runs) for _, runs in system_runs), default=0)
@@ -223,9 +258,10 @@ class Benchmark:
         def task(i: int, run_id: str, spec: RunSpec, what: str) -> None:
             if stop.is_set():
                 return
-            label = f"[{i}/{len(unique)}] {what} seed {spec.seed}"
+            part = part_label((spec.dataset, spec.fold))
+            label = f"[{i}/{len(unique)}] {what} {part} seed {spec.seed}"
             try:
-                record = self.run(spec, paths, label)
+                record = self.run(spec, self.paths_of(spec, paths), label)
             except Exception as err:  # any failure: stop, but keep the finished runs
                 stop.set()
                 message = str(err) if isinstance(err, BenchmarkError) else f"{label}: {err!r}"
@@ -251,69 +287,92 @@ class Benchmark:
             return 1
         return 0
 
+    def scored(
+        self, specs: Iterable[RunSpec]
+    ) -> Dict[str, Tuple[List[Dict[str, Any]], List[Dict[str, Any]]]]:
+        """Per selected dataset: the finished runs of ``specs`` on it, and one scored record per
+        seed (for wnut16-cv, pooled over the selected folds by ``pool_folds``)."""
+        by_dataset: Dict[str, List[Dict[str, Any]]] = {name: [] for name in self.args.datasets}
+        for spec in specs:
+            record = self.records.get(spec.run_id(self.budget))
+            if record is not None:
+                by_dataset[spec.dataset].append({**record, "fold": spec.fold})
+        return {
+            name: (done, pool_folds(done, self.args.folds) if name == WNUT16_CV else done)
+            for name, done in by_dataset.items()
+        }
+
+    def entries(
+        self,
+        named: Sequence[Tuple[str, Dict[str, Any], List[RunSpec]]],
+        reference: str,
+    ) -> Tuple[Dict[str, List[Dict[str, Any]]], List[Dict[str, Any]]]:
+        """Per dataset, the table entries of ``named`` (name, fields, runs): summary over
+        seeds, comparison and paired bootstrap against ``reference``; and the suite entries."""
+        scores = {name: self.scored(specs) for name, _, specs in named}
+        tables: Dict[str, List[Dict[str, Any]]] = {name: [] for name in self.args.datasets}
+        suite: List[Dict[str, Any]] = []
+        for name, fields, _ in named:
+            for dataset, (done, scored) in scores[name].items():
+                ref = scores[reference][dataset] if reference in scores else None
+                summary = summarize(scored)
+                tables[dataset].append(
+                    {
+                        **fields,
+                        "seeds": [r["seed"] for r in scored],
+                        "runs": [r["id"] for r in done],
+                        "summary": summary,
+                        "compare": compare(summary, summarize(ref[1]) if ref else None),
+                        "bootstrap": (
+                            paired_bootstrap(scored, ref[1]) if ref and name != reference else None
+                        ),
+                    }
+                )
+            rows = [table[-1] for table in tables.values()]
+            boot = None
+            if name != reference and reference in scores:
+                boot = suite_bootstrap(
+                    [(scores[name][d][1], scores[reference][d][1]) for d in self.args.datasets]
+                )
+            summary = suite_summary([(r["summary"], r["compare"]) for r in rows])
+            suite.append({**fields, **summary, "bootstrap": boot})
+        return tables, suite
+
     def write(
         self,
         system_runs: List[Tuple[System, List[RunSpec]]],
         ablation_runs: List[Tuple[str, RunSpec]],
     ) -> None:
-        """Aggregate the finished runs and write the JSON and Markdown reports."""
-
-        def records(specs: Iterable[RunSpec]) -> List[Dict[str, Any]]:
-            ids = [spec.run_id(self.budget) for spec in specs]
-            return [self.records[i] for i in ids if i in self.records]
-
-        systems: List[Dict[str, Any]] = []
-        done_by_name: Dict[str, List[Dict[str, Any]]] = {}
-        for system, runs in system_runs:
-            done = done_by_name[system.name] = records(runs)
-            systems.append(
+        """Aggregate the finished runs per dataset and over the suite, and write the JSON and
+        Markdown reports."""
+        systems = [
+            (
+                system.name,
                 {
                     "name": system.name,
                     "label": system.label,
                     "config": str(system.config.relative_to(ROOT)),
                     "vectors": system.vectors,
-                    "seeds": [r["seed"] for r in done],
-                    "runs": [r["id"] for r in done],
-                    "summary": summarize(done),
-                }
+                },
+                runs,
             )
-        anchor = next((s["summary"] for s in systems if s["name"] == ANCHOR), None)
-        for entry in systems:
-            entry["compare"] = compare(entry["summary"], anchor)
-            entry["bootstrap"] = (
-                paired_bootstrap(done_by_name[entry["name"]], done_by_name[ANCHOR])
-                if entry["name"] != ANCHOR and ANCHOR in done_by_name
-                else None
-            )
-        ablations: List[Dict[str, Any]] = []
+            for system, runs in system_runs
+        ]
+        ablations = []
         for name, changes in all_ablations(self.args):
             specs = [spec for n, spec in ablation_runs if n == name]
-            if not specs:
-                continue
-            done = done_by_name[f"ablation {name}"] = records(specs)
-            ablations.append(
-                {
-                    "name": name,
-                    "changes": changes,
-                    "overrides": dict(specs[0].overrides),
-                    "seeds": [r["seed"] for r in done],
-                    "runs": [r["id"] for r in done],
-                    "summary": summarize(done),
-                }
-            )
-        reference = next((a["summary"] for a in ablations if a["name"] == ABLATION_REFERENCE), None)
-        reference_runs = done_by_name.get(f"ablation {ABLATION_REFERENCE}")
-        for entry in ablations:
-            entry["compare"] = compare(entry["summary"], reference)
-            entry["bootstrap"] = (
-                paired_bootstrap(done_by_name[f"ablation {entry['name']}"], reference_runs)
-                if entry["name"] != ABLATION_REFERENCE and reference_runs
-                else None
-            )
+            if specs:
+                fields = {"name": name, "changes": changes, "overrides": dict(specs[0].overrides)}
+                ablations.append((name, fields, specs))
+        system_tables, system_suite = self.entries(systems, ANCHOR)
+        ablation_tables, ablation_suite = self.entries(ablations, ABLATION_REFERENCE)
         results = {
             "meta": self.meta,
-            "systems": systems,
-            "ablations": ablations,
+            "datasets": {
+                name: {"systems": system_tables[name], "ablations": ablation_tables[name]}
+                for name in self.args.datasets
+            },
+            "suite": {"systems": system_suite, "ablations": ablation_suite},
             "runs": self.records,
             "failures": self.failures,
             "skipped": self.skipped,

@@ -1,7 +1,8 @@
 """The command line of the NER benchmark: `python -m benchmarks.ner --help`.
 
-Options select systems, ablations (built-in and --try), seeds and the budget; `main` pins the
-BLAS/OpenMP threads every child process inherits, then runs `Benchmark`.
+Options select systems, ablations (built-in and --try), datasets (and folds), seeds and the
+budget; `main` pins the BLAS/OpenMP threads every child process inherits, then runs
+`Benchmark`.
 """
 
 import argparse
@@ -12,6 +13,7 @@ from typing import Optional, Sequence
 
 import benchmarks.ner
 from benchmarks.ner.benchmark import Benchmark
+from benchmarks.ner.datasets import ANATEM, DATASETS, DEFAULT_DATASET, N_FOLDS, anatem_files
 from benchmarks.ner.overrides import parse_try
 from benchmarks.ner.run import BenchmarkError, load_code
 from benchmarks.ner.systems import ABLATIONS, BENCHMARKS, SYSTEMS
@@ -39,6 +41,26 @@ def parse_args(argv: Optional[Sequence[str]] = None) -> argparse.Namespace:
         default=["all"],
         choices=[*ablation_names, "all", "none"],
         help="ablations of ours to train (default: all)",
+    )
+    parser.add_argument(
+        "--datasets",
+        nargs="+",
+        default=[DEFAULT_DATASET],
+        choices=DATASETS,
+        help="datasets every system and ablation trains on (default: wnut16)",
+    )
+    parser.add_argument(
+        "--folds",
+        nargs="+",
+        type=int,
+        default=list(range(N_FOLDS)),
+        help=f"folds of wnut16-cv to run, 0-{N_FOLDS - 1} (default: all)",
+    )
+    parser.add_argument(
+        "--anatem",
+        type=Path,
+        default=None,
+        help="folder with AnatEM's train.iob, dev.iob and test.iob (needed by --datasets anatem)",
     )
     parser.add_argument(
         "--seeds", nargs="+", type=int, default=[0, 1, 2], help="seeds of the systems (0 1 2)"
@@ -98,6 +120,16 @@ def parse_args(argv: Optional[Sequence[str]] = None) -> argparse.Namespace:
         if not args.code.is_file():
             parser.error(f"--code {args.code}: no such file")
         args.code = args.code.resolve()
+    args.datasets = list(dict.fromkeys(args.datasets))
+    if any(not 0 <= fold < N_FOLDS for fold in args.folds):
+        parser.error(f"--folds: each fold is in 0-{N_FOLDS - 1}")
+    args.folds = sorted(set(args.folds))
+    if ANATEM in args.datasets:
+        try:
+            anatem_files(args.anatem)
+        except BenchmarkError as err:
+            parser.error(str(err))
+        args.anatem = args.anatem.resolve()
     args.tries = [(name, parse_try(parser, name, text)) for name, text in args.try_]
     if len({name for name, _ in args.tries}) < len(args.tries):
         parser.error("--try: each name once")

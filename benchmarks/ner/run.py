@@ -10,7 +10,7 @@ import hashlib
 import json
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Optional, Tuple
+from typing import Any, List, Optional, Tuple
 
 from benchmarks.ner.systems import ROOT
 
@@ -21,21 +21,28 @@ class BenchmarkError(Exception):
 
 @dataclass(frozen=True)
 class RunSpec:
-    """One training: a config, its vectors table, overrides and a seed."""
+    """One training: a config, its vectors table, overrides, a seed, and its data: a dataset
+    and, for cross-validation, a fold (`datasets`)."""
 
     seed: int
     config: Path
     vectors: str
     overrides: Tuple[Tuple[str, Any], ...]
+    dataset: str = "wnut16"
+    fold: Optional[int] = None
 
     def run_id(self, budget: Tuple[int, int]) -> str:
-        """Folder name: config, vectors, seed and a hash of everything trained on, so equal
-        trainings (ablation "default" and system "ours" at one seed) share one run."""
-        text = json.dumps(
-            [str(self.config), self.vectors, list(self.overrides), self.seed, list(budget)]
-        )
-        digest = hashlib.sha1(text.encode()).hexdigest()[:8]
-        return f"{self.config.stem}-{self.vectors}-s{self.seed}-{digest}"
+        """Folder name: config, vectors, data, seed and a hash of everything trained on, so
+        equal trainings (ablation "default" and system "ours" at one seed) share one run. Runs
+        on `wnut16` keep the names they had before datasets were named, so --resume finds them."""
+        parts: List[Any] = [str(self.config), self.vectors, list(self.overrides), self.seed]
+        parts.append(list(budget))
+        data = ""
+        if (self.dataset, self.fold) != ("wnut16", None):
+            parts += [self.dataset, self.fold]
+            data = self.dataset + ("" if self.fold is None else f"-f{self.fold}") + "-"
+        digest = hashlib.sha1(json.dumps(parts).encode()).hexdigest()[:8]
+        return f"{self.config.stem}-{self.vectors}-{data}s{self.seed}-{digest}"
 
 
 def fingerprint(config: Path, code: Optional[Path] = None) -> str:
