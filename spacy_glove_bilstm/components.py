@@ -15,7 +15,7 @@ from spacy.tokens import Doc, Span, Token
 from thinc.api import Model
 
 from .errors import Errors
-from .layers.glove_oov_vectors import embed_keys, glove_layers
+from .layers.glove_oov_vectors import embed_keys, glove_layers, table_width
 from .lookup import check_vectors, oov_attr_id, token_keys
 
 
@@ -58,10 +58,10 @@ class GloveTokenVectors:
         layer = self.layer()
         if layer.attrs["oov_mean"] is None:
             raise ValueError(Errors.E005)
-        vectors = check_vectors(doc.vocab, width=layer.get_dim("nO"))
+        vectors = check_vectors(doc.vocab, width=table_width(layer))
         keys = token_keys([doc[start:end]], oov_attr_id(layer.attrs["oov_attr"]))
         if keys.shape[0] == 0:
-            return layer.ops.alloc2f(0, layer.get_dim("nO"))
+            return layer.ops.alloc2f(0, vectors.shape[1])
         return embed_keys(layer, vectors, keys)[0]
 
     def token_vector(self, token: Token) -> Any:
@@ -73,7 +73,7 @@ class GloveTokenVectors:
         rows = self.matrix(span if isinstance(span, Doc) else span.doc, start, end)
         if rows.shape[0] == 0:
             layer = self.layer()
-            return layer.ops.xp.zeros((layer.get_dim("nO"),), dtype="float32")
+            return layer.ops.xp.zeros((table_width(layer),), dtype="float32")
         return rows.mean(axis=0)
 
 

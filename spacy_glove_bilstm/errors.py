@@ -56,6 +56,18 @@ class Errors(metaclass=ErrorsWithCodes):
     E010 = "OOV mean and std must have the same shape, got {mean} and {std}."
     E011 = "The truncation bound must be a positive finite number, got {bound}."
     E012 = "OOV keys must be integer string hashes (nlp.vocab.strings[word]), got dtype {dtype}."
+    E013 = (
+        "oov_dropout is the share of known words treated as OOV in training and must be in "
+        "[0, 1), got {rate}. Use 0 to turn it off; 0.05-0.2 are the usual values."
+    )
+    E014 = (
+        "Unknown oov_projection '{projection}' for GloveOOVEmbed. Use one of: {options} "
+        '("separate": GloVe and sampled rows get their own projection; "shared": one for both).'
+    )
+    E015 = (
+        "char_width and n_chars must both be 0 (no character features) or both positive, got "
+        "char_width={char_width}, n_chars={n_chars}."
+    )
     E020 = "BiLSTMEncoder width must be an even number >= 2 (half per direction), got {width}."
     E021 = "BiLSTMEncoder depth must be at least 1, got {depth}."
     E022 = "Unknown BiLSTMEncoder backend '{backend}'. Use one of: {options}."

@@ -17,8 +17,11 @@ from .callbacks import create_load_glove, create_set_oov_stats
 from .components import make_glove_token_vectors
 from .layers import (
     BiLSTMEncoder,
+    CharEmbed,
     GloveOOVEmbed,
+    GloveOOVEmbed_v2,
     GloveOOVVectors,
+    GloveOOVVectors_v2,
     WindowBiLSTMEncoder,
     WindowBiLSTMEncoder_v2,
     with_windows,
@@ -32,11 +35,14 @@ from .learning_curves.logger import (
 # Architectures: whole tok2vec models and the embed and encode blocks they compose.
 registry.architectures("spacy_glove_bilstm.GloveBiLSTM.v1")(build_glove_bilstm)
 registry.architectures("spacy_glove_bilstm.GloveOOVEmbed.v1")(GloveOOVEmbed)
+registry.architectures("spacy_glove_bilstm.GloveOOVEmbed.v2")(GloveOOVEmbed_v2)
 registry.architectures("spacy_glove_bilstm.BiLSTMEncoder.v1")(BiLSTMEncoder)
 registry.architectures("spacy_glove_bilstm.WindowBiLSTMEncoder.v1")(WindowBiLSTMEncoder)
 registry.architectures("spacy_glove_bilstm.WindowBiLSTMEncoder.v2")(WindowBiLSTMEncoder_v2)
 # Layers: building blocks for users who compose their own models.
 registry.layers("spacy_glove_bilstm.GloveOOVVectors.v1")(GloveOOVVectors)
+registry.layers("spacy_glove_bilstm.GloveOOVVectors.v2")(GloveOOVVectors_v2)
+registry.layers("spacy_glove_bilstm.CharEmbed.v1")(CharEmbed)
 registry.layers("spacy_glove_bilstm.WithWindows.v1")(with_windows)
 # Training: batcher, callbacks, logger.
 registry.batchers("spacy_glove_bilstm.BatchByWords.v1")(configure_batch_by_words)

@@ -24,7 +24,9 @@ from thinc.types import Floats2d, Ints2d, Ragged
 
 from ..errors import Errors
 from ..ops import use_blas_ops
-from .glove_oov_vectors import GloveOOVVectors
+from .char_embed import CharEmbed
+from .glove_oov_vectors import GloveOOVVectors, GloveOOVVectors_v2
+from .split_oov import split_oov
 
 
 def GloveOOVEmbed(
@@ -61,17 +63,7 @@ def GloveOOVEmbed(
     )
     branches: List[Model[List[Doc], Ragged]] = [vectors]
     if attrs:
-        embeddings: List[Model[Ints2d, Floats2d]] = [
-            HashEmbed(width, n_rows, column=i, seed=8 + i, dropout=0.0)
-            for i, n_rows in enumerate(rows)
-        ]
-        branches.append(
-            chain(
-                FeatureExtractor(list(attrs)),
-                cast(Model[List[Ints2d], Ragged], list2ragged()),
-                with_array(concatenate(*embeddings)),
-            )
-        )
+        branches.append(_hash_features(width, attrs, rows))
     mix: Model[Ragged, Ragged] = with_array(
         Maxout(width, width * (1 + len(attrs)), nP=3, dropout=dropout, normalize=True)
     )
@@ -80,3 +72,82 @@ def GloveOOVEmbed(
     )
     model.set_dim("nO", width)
     return cast(Model[List[Doc], List[Floats2d]], use_blas_ops(model))
+
+
+OOV_PROJECTIONS = ("separate", "marker", "shared")
+
+
+def GloveOOVEmbed_v2(
+    width: int,
+    attrs: Sequence[str],
+    rows: Sequence[int],
+    *,
+    oov_attr: str = "LOWER",
+    lowercase_fallback: bool = True,
+    seed: int = 0,
+    bound: float = 2.0,
+    dropout: float = 0.0,
+    oov: str = "sample",
+    oov_projection: str = "separate",
+    oov_dropout: float = 0.0,
+    char_width: int = 0,
+    n_chars: int = 0,
+) -> Model[List[Doc], List[Floats2d]]:
+    """GloveOOVEmbed.v1 whose network can tell sampled OOV rows from GloVe rows.
+
+    oov_projection: "separate" (GloVe rows and OOV rows get their own projection, OOV rows a
+        learned offset), "marker" (one projection plus the learned OOV offset) or "shared"
+        (one projection, v1's graph).
+    oov_dropout: in training, the share of known words embedded as OOV (GloveOOVVectors.v2).
+    char_width, n_chars: character features (``CharEmbed``): the first and last ``n_chars // 2``
+        characters of each token, ``char_width`` wide each; 0 and 0 for none.
+    The other settings are GloveOOVEmbed.v1's.
+    """
+    if len(attrs) != len(rows):
+        raise ValueError(Errors.E008.format(attrs=list(attrs), rows=list(rows)))
+    if oov_projection not in OOV_PROJECTIONS:
+        raise ValueError(
+            Errors.E014.format(projection=oov_projection, options=", ".join(OOV_PROJECTIONS))
+        )
+    if (char_width > 0) != (n_chars > 0) or char_width < 0 or n_chars < 0:
+        raise ValueError(Errors.E015.format(char_width=char_width, n_chars=n_chars))
+    glove: Model[List[Doc], Ragged] = GloveOOVVectors_v2(
+        oov_attr=oov_attr,
+        lowercase_fallback=lowercase_fallback,
+        seed=seed,
+        bound=bound,
+        oov=oov,
+        oov_marker=oov_projection != "shared",
+        oov_dropout=oov_dropout,
+    )
+    project: Model[Floats2d, Floats2d] = (
+        chain(split_oov(), Linear(width)) if oov_projection == "separate" else Linear(width)
+    )
+    branches: List[Model[List[Doc], Ragged]] = [chain(glove, with_array(project))]
+    n_inputs = width
+    if attrs:
+        branches.append(_hash_features(width, attrs, rows))
+        n_inputs += width * len(attrs)
+    if char_width:
+        branches.append(CharEmbed(char_width, n_chars))
+        n_inputs += char_width * n_chars
+    mix: Model[Ragged, Ragged] = with_array(
+        Maxout(width, n_inputs, nP=3, dropout=dropout, normalize=True)
+    )
+    model: Model[List[Doc], List[Floats2d]] = chain(
+        concatenate(*branches), mix, cast(Model[Ragged, List[Floats2d]], ragged2list())
+    )
+    model.set_dim("nO", width)
+    return cast(Model[List[Doc], List[Floats2d]], use_blas_ops(model))
+
+
+def _hash_features(width: int, attrs: Sequence[str], rows: Sequence[int]) -> Model:
+    """The hash-embedded token attributes, ``width`` each, concatenated (as MultiHashEmbed)."""
+    embeddings: List[Model[Ints2d, Floats2d]] = [
+        HashEmbed(width, n_rows, column=i, seed=8 + i, dropout=0.0) for i, n_rows in enumerate(rows)
+    ]
+    return chain(
+        FeatureExtractor(list(attrs)),
+        cast(Model[List[Ints2d], Ragged], list2ragged()),
+        with_array(concatenate(*embeddings)),
+    )
