@@ -6,7 +6,8 @@ beat the shipped config. Load them with `--code`, in the benchmark or in `spacy 
 
     python -m benchmarks.ner --systems none --ablations default \\
         --code benchmarks/experiments.py --try char-cnn \\
-      '{"{embed}.@architectures": "experiments.GloveOOVEmbedPlus.v1", "{embed}.char_width": 64}' \\
+      '{"{embed}.@architectures": "experiments.GloveOOVEmbedPlus.v1",
+        "{embed}.char_width": 64, "{embed}.n_chars": 12}' \\
         --ablation-seeds 0 1 2
 
 - `experiments.GloveOOVEmbedPlus.v1`: GloveOOVEmbed.v1 with two options. `word_dropout`: in
@@ -46,7 +47,8 @@ from thinc.api import (
 )
 from thinc.types import Floats2d, Ints2d, Ragged
 
-from spacy_glove_bilstm.layers.glove_oov_vectors import GloveOOVVectors
+from spacy_glove_bilstm.layers.glove_oov_vectors import GloveOOVVectors_v2
+from spacy_glove_bilstm.layers.split_oov import split_oov
 from spacy_glove_bilstm.ops import use_blas_ops
 
 
@@ -117,15 +119,27 @@ def glove_oov_embed_plus(
     bound: float = 2.0,
     dropout: float = 0.0,
     oov: str = "zeros",
+    oov_projection: str = "shared",
+    oov_dropout: float = 0.0,
 ) -> Model[List[Doc], List[Floats2d]]:
-    """GloveOOVEmbed.v1's graph (same settings), plus what the third round tried.
+    """GloveOOVEmbed.v2's graph (same settings but its character features), plus what the
+    third round tried.
 
     word_dropout: in training, the rate at which a token loses its GloVe vector and its first
         hash feature (NORM in the shipped config); 0: none.
     char_width: width of a character CNN branch (`char_cnn`) over ``n_chars`` bytes; 0: none.
     """
-    vectors: Model = GloveOOVVectors(
-        oov_attr=oov_attr, lowercase_fallback=lowercase_fallback, seed=seed, bound=bound, oov=oov
+    vectors: Model = GloveOOVVectors_v2(
+        oov_attr=oov_attr,
+        lowercase_fallback=lowercase_fallback,
+        seed=seed,
+        bound=bound,
+        oov=oov,
+        oov_marker=oov_projection != "shared",
+        oov_dropout=oov_dropout,
+    )
+    project: Model = (
+        chain(split_oov(), Linear(width)) if oov_projection == "separate" else Linear(width)
     )
     embeddings: List[Model[Ints2d, Floats2d]] = [
         HashEmbed(width, n_rows, column=i, seed=8 + i, dropout=0.0) for i, n_rows in enumerate(rows)
@@ -135,7 +149,7 @@ def glove_oov_embed_plus(
         vectors = chain(vectors, with_array(token_dropout(word_dropout)))
         hashed = chain(hashed, token_dropout(word_dropout, columns=width))
     branches: List[Model] = [
-        chain(vectors, with_array(Linear(width))),
+        chain(vectors, with_array(project)),
         chain(FeatureExtractor(list(attrs)), list2ragged(), with_array(hashed)),
     ]
     n_in = width * (1 + len(attrs))

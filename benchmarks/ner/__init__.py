@@ -12,7 +12,8 @@ Markdown table and JSON:
                                            # a tuning candidate beside the default, same budget
     python -m benchmarks.ner --systems none --ablations default \\
         --code benchmarks/experiments.py --try char-cnn \\
-        '{"{embed}.@architectures": "experiments.GloveOOVEmbedPlus.v1", "{embed}.char_width": 64}'
+        '{"{embed}.@architectures": "experiments.GloveOOVEmbedPlus.v1",
+          "{embed}.char_width": 64, "{embed}.n_chars": 12}'
                                            # a candidate that needs code (spacy train --code)
 
 A failed training stops the run (exit code 1) after writing what finished; `--resume` then

@@ -244,14 +244,14 @@ class Benchmark:
         paths = self.prepare()
         self.meta = describe(self.args, self.corpora)
         system_runs, ablation_runs = self.plan()
+        # Seed-major, systems then ablations within a seed: drift hits all alike, and a run cut
+        # short still has every system and ablation on its first seeds.
+        entries = [(spec, system.name) for system, runs in system_runs for spec in runs]
+        entries += [(spec, f"ablation {name}") for name, spec in ablation_runs]
+        entries.sort(key=lambda entry: entry[0].seed)
         unique: Dict[str, Tuple[RunSpec, str]] = {}
-        n_seeds = max((len(runs) for _, runs in system_runs), default=0)
-        for i in range(n_seeds):
-            for system, runs in system_runs:
-                if i < len(runs):
-                    unique.setdefault(runs[i].run_id(self.budget), (runs[i], system.name))
-        for name, spec in ablation_runs:
-            unique.setdefault(spec.run_id(self.budget), (spec, f"ablation {name}"))
+        for spec, what in entries:
+            unique.setdefault(spec.run_id(self.budget), (spec, what))
         self.log(f"{len(unique)} trainings, {self.args.jobs} at a time")
         stop = threading.Event()
 

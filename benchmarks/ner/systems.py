@@ -31,8 +31,14 @@ TOK2VEC_ARCHITECTURE = "spacy_glove_bilstm.GloveBiLSTM."
 ABLATIONS: List[Tuple[str, Dict[str, Any]]] = [
     ("default", {}),
     ("no-averaging", {"training.optimizer.use_averages": False}),
-    ("oov-sample", {"{embed}.oov": "sample"}),
-    ("oov-unk", {"{embed}.oov": "unk"}),
+    # The OOV fill, each on the one projection of GloveOOVEmbed.v1's graph ("shared"); the
+    # first is the shipped config before sampled vectors became the default.
+    ("oov-zeros", {"{embed}.oov": "zeros", "{embed}.oov_projection": "shared"}),
+    ("oov-unk", {"{embed}.oov": "unk", "{embed}.oov_projection": "shared"}),
+    ("oov-sample-shared", {"{embed}.oov_projection": "shared"}),
+    ("oov-marker", {"{embed}.oov_projection": "marker"}),
+    ("oov-dropout-0.1", {"{embed}.oov_dropout": 0.1}),
+    ("chars-16x8", {"{embed}.char_width": 16, "{embed}.n_chars": 8}),
     ("no-lowercase", {"{embed}.lowercase_fallback": False}),
     ("no-hash", {"{embed}.attrs": [], "{embed}.rows": []}),
     ("lstm-depth-2", {"{encode}.lstm_depth": 2}),
