@@ -743,3 +743,11 @@ def test_benchmark_write_pools_folds_and_adds_a_suite_table(tmp_path: Path) -> N
     suite_row = next(line for line in text.splitlines() if line.startswith("| ours (configs"))
     expected = "| cnn_glove_cased | 66.7 ± 0.0 | 66.7 ± 0.0 | 66.7 | 66.7 | +16.7 [+16.7, +16.7] |"
     assert expected in suite_row and suite_row.endswith("| 2.00x | 1.00x |")
+
+
+def test_report_command_names_no_data_path_outside_the_repository() -> None:
+    from benchmarks.ner.report import public_argv
+
+    argv = ["--datasets", "anatem", "--anatem", "/data/anatem", "--epochs", "8"]
+    assert public_argv(argv) == ["--datasets", "anatem", "--anatem", "ANATEM_DIR", "--epochs", "8"]
+    assert public_argv(["--anatem=../data/anatem"]) == ["--anatem=ANATEM_DIR"]
