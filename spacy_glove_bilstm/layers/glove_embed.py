@@ -111,19 +111,18 @@ def GloveOOVEmbed_v2(
         )
     if (char_width > 0) != (n_chars > 0) or char_width < 0 or n_chars < 0:
         raise ValueError(Errors.E015.format(char_width=char_width, n_chars=n_chars))
-    glove: Model[List[Doc], Ragged] = GloveOOVVectors_v2(
-        oov_attr=oov_attr,
-        lowercase_fallback=lowercase_fallback,
-        seed=seed,
-        bound=bound,
-        oov=oov,
-        oov_marker=oov_projection != "shared",
-        oov_dropout=oov_dropout,
-    )
-    project: Model[Floats2d, Floats2d] = (
-        chain(split_oov(), Linear(width)) if oov_projection == "separate" else Linear(width)
-    )
-    branches: List[Model[List[Doc], Ragged]] = [chain(glove, with_array(project))]
+    branches: List[Model[List[Doc], Ragged]] = [
+        projected_vectors(
+            width,
+            oov_projection,
+            oov_attr=oov_attr,
+            lowercase_fallback=lowercase_fallback,
+            seed=seed,
+            bound=bound,
+            oov=oov,
+            oov_dropout=oov_dropout,
+        )
+    ]
     n_inputs = width
     if attrs:
         branches.append(_hash_features(width, attrs, rows))
@@ -139,6 +138,33 @@ def GloveOOVEmbed_v2(
     )
     model.set_dim("nO", width)
     return cast(Model[List[Doc], List[Floats2d]], use_blas_ops(model))
+
+
+def projected_vectors(
+    width: int,
+    oov_projection: str,
+    *,
+    oov_attr: str,
+    lowercase_fallback: bool,
+    seed: int,
+    bound: float,
+    oov: str,
+    oov_dropout: float,
+) -> Model[List[Doc], Ragged]:
+    """GloVe or OOV vectors projected to ``width`` as ``oov_projection`` says (GloveOOVEmbed.v2)."""
+    glove = GloveOOVVectors_v2(
+        oov_attr=oov_attr,
+        lowercase_fallback=lowercase_fallback,
+        seed=seed,
+        bound=bound,
+        oov=oov,
+        oov_marker=oov_projection != "shared",
+        oov_dropout=oov_dropout,
+    )
+    project: Model[Floats2d, Floats2d] = (
+        chain(split_oov(), Linear(width)) if oov_projection == "separate" else Linear(width)
+    )
+    return chain(glove, with_array(project))
 
 
 def _hash_features(width: int, attrs: Sequence[str], rows: Sequence[int]) -> Model:
