@@ -188,5 +188,10 @@ def test_embed_v2_shared_without_extras_is_v1():
         model = build(16, ["NORM", "SHAPE"], [100, 50], **kwargs)
         model.initialize(X=docs)
         outputs.append(model.predict(docs))
+        # v1's layout: the table-wide vectors (no marker column), no split, no characters
+        names = {node.name for node in model.walk()}
+        assert not names & {"split_oov", "char_embed"}
+        glove = next(node for node in model.walk() if node.name == "glove_oov_vectors")
+        assert glove.get_dim("nO") == 8 and not glove.attrs["oov_marker"]
     for a, b in zip(*outputs):
         numpy.testing.assert_array_equal(a, b)

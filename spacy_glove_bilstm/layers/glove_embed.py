@@ -25,7 +25,7 @@ from thinc.types import Floats2d, Ints2d, Ragged
 from ..errors import Errors
 from ..ops import use_blas_ops
 from .char_embed import CharEmbed
-from .glove_oov_vectors import GloveOOVVectors, GloveOOVVectors_v2
+from .glove_oov_vectors import GloveOOVVectors_v2
 from .split_oov import split_oov
 
 
@@ -48,30 +48,21 @@ def GloveOOVEmbed(
     rows: hash-table rows per attribute.
     oov_attr, lowercase_fallback, seed, bound, oov: see ``GloveOOVVectors``.
     dropout: dropout rate of the mixing layer.
+    Built as GloveOOVEmbed.v2 with one shared projection and no extras: the same layers,
+    weights and output.
     """
-    if len(attrs) != len(rows):
-        raise ValueError(Errors.E008.format(attrs=list(attrs), rows=list(rows)))
-    vectors: Model[List[Doc], Ragged] = chain(
-        GloveOOVVectors(
-            oov_attr=oov_attr,
-            lowercase_fallback=lowercase_fallback,
-            seed=seed,
-            bound=bound,
-            oov=oov,
-        ),
-        with_array(Linear(width)),
+    return GloveOOVEmbed_v2(
+        width,
+        attrs,
+        rows,
+        oov_attr=oov_attr,
+        lowercase_fallback=lowercase_fallback,
+        seed=seed,
+        bound=bound,
+        dropout=dropout,
+        oov=oov,
+        oov_projection="shared",
     )
-    branches: List[Model[List[Doc], Ragged]] = [vectors]
-    if attrs:
-        branches.append(_hash_features(width, attrs, rows))
-    mix: Model[Ragged, Ragged] = with_array(
-        Maxout(width, width * (1 + len(attrs)), nP=3, dropout=dropout, normalize=True)
-    )
-    model: Model[List[Doc], List[Floats2d]] = chain(
-        concatenate(*branches), mix, cast(Model[Ragged, List[Floats2d]], ragged2list())
-    )
-    model.set_dim("nO", width)
-    return cast(Model[List[Doc], List[Floats2d]], use_blas_ops(model))
 
 
 OOV_PROJECTIONS = ("separate", "marker", "shared")

@@ -122,7 +122,7 @@ def table_width(model: Model) -> Optional[int]:
     width = model.maybe_get_dim("nO")
     if width is None:
         return None
-    return int(width) - int(bool(model.attrs.get("oov_marker", False)))
+    return int(width) - int(model.attrs["oov_marker"])
 
 
 def forward(model: Model[InT, OutT], docs: InT, is_train: bool) -> Tuple[OutT, Callable]:
@@ -135,9 +135,9 @@ def forward(model: Model[InT, OutT], docs: InT, is_train: bool) -> Tuple[OutT, C
         raise ValueError(Errors.E005)
     vectors = check_vectors(docs[0].vocab, width=table_width(model))
     keys = token_keys(docs, oov_attr_id(model.attrs["oov_attr"]))
-    rate = model.attrs.get("oov_dropout", 0.0) if is_train else 0.0
+    rate = model.attrs["oov_dropout"] if is_train else 0.0
     data, missing = embed_keys(model, vectors, keys, oov_dropout=rate)
-    if model.attrs.get("oov_marker", False):
+    if model.attrs["oov_marker"]:
         marker = numpy.zeros((data.shape[0], 1), dtype="float32")
         marker[missing] = 1.0
         data = ops.xp.concatenate([data, ops.xp.asarray(marker)], axis=1)
@@ -190,8 +190,7 @@ def init(model: Model[InT, OutT], X: Optional[InT] = None, Y: Optional[OutT] = N
             raise ValueError(Errors.E006)
         return
     vectors = check_vectors(X[0].vocab, width=table_width(model))
-    marker = int(bool(model.attrs.get("oov_marker", False)))
-    model.set_dim("nO", vectors.shape[1] + marker, force=True)
+    model.set_dim("nO", vectors.shape[1] + int(model.attrs["oov_marker"]), force=True)
     if model.attrs["oov"] == "unk":
         model.set_param("unk", model.ops.alloc1f(vectors.shape[1]))
     if model.attrs["oov_mean"] is None:
