@@ -6,7 +6,7 @@ and the pooling of a cross-validation's folds into one score per seed.
 Mean and std come from `spacy_glove_bilstm.stats.mean_std`, the project's one implementation.
 """
 
-import math
+import statistics
 from typing import Any, Dict, List, Optional, Sequence, Tuple
 
 from benchmarks.ner.systems import METRICS
@@ -80,7 +80,7 @@ def pool_folds(runs: Sequence[Dict[str, Any]], folds: Sequence[int]) -> List[Dic
                 record[f"{split}_{short}"] = value
         for metric in POOLED_MEANS:
             values = [float(r[metric]) for r in chosen if r.get(metric) is not None]
-            record[metric] = sum(values) / len(values) if values else None
+            record[metric] = statistics.fmean(values) if values else None
         pooled.append(record)
     return pooled
 
@@ -119,10 +119,6 @@ def _draws(rng: Any, n_docs: int, samples: int) -> Any:
     return rng.multinomial(n_docs, [1.0 / n_docs] * n_docs, size=samples)
 
 
-def _n_docs(pairs: Sequence[Tuple[Dict[str, Any], Dict[str, Any]]], split: str) -> int:
-    return len(pairs[0][0][f"{split}_counts"])
-
-
 def _interval(point: float, draws: Any) -> Dict[str, float]:
     """The point difference, its 95% percentile interval and the shares above 0 and >= 2."""
     import numpy
@@ -154,18 +150,9 @@ def paired_bootstrap(
     lacks per-tweet counts (results written before they were kept). For a cross-validation,
     pass the records of `pool_folds`: the pooled tweets are resampled.
     """
-    import numpy
-
-    pairs = _pairs(mine, reference)
-    if pairs is None:
-        return None
-    rng = numpy.random.default_rng(seed)
-    result: Dict[str, Any] = {"seeds": [a["seed"] for a, _ in pairs], "samples": samples}
-    for split in ("dev", "test"):
-        n_docs = _n_docs(pairs, split)
-        weights = _draws(rng, n_docs, samples)
-        point = _f_differences(pairs, split, numpy.ones((1, n_docs)))[0]
-        result[split] = _interval(point, _f_differences(pairs, split, weights))
+    result = suite_bootstrap([(mine, reference)], samples=samples, seed=seed)
+    if result is not None:
+        result["seeds"] = result["seeds"][0]
     return result
 
 
@@ -198,7 +185,7 @@ def suite_bootstrap(
         points, draws = [], []
         for pairs in all_pairs:
             assert pairs is not None
-            n_docs = _n_docs(pairs, split)
+            n_docs = len(pairs[0][0][f"{split}_counts"])
             weights = _draws(rng, n_docs, samples)
             points.append(_f_differences(pairs, split, numpy.ones((1, n_docs)))[0])
             draws.append(_f_differences(pairs, split, weights))
@@ -221,11 +208,11 @@ def suite_summary(
         ("d_test_f", [c["d_test_f"] for _, c in datasets]),
     ):
         known = [v for v in values if v is not None]
-        result[key] = sum(known) / len(known) if known and len(known) == len(values) else None
+        result[key] = statistics.fmean(known) if known and len(known) == len(values) else None
     for key in ("train_ratio", "infer_ratio"):
         ratios = [c[key] for _, c in datasets]
         if ratios and all(r is not None and r > 0 for r in ratios):
-            result[key] = math.exp(sum(math.log(r) for r in ratios) / len(ratios))
+            result[key] = statistics.geometric_mean(ratios)
         else:
             result[key] = None
     return result
