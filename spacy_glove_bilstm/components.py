@@ -62,7 +62,7 @@ class GloveTokenVectors:
         keys = token_keys([doc[start:end]], oov_attr_id(layer.attrs["oov_attr"]))
         if keys.shape[0] == 0:
             return layer.ops.alloc2f(0, vectors.shape[1])
-        return embed_keys(layer, vectors, keys)[0]
+        return embed_keys(layer, doc.vocab, keys)[0]
 
     def token_vector(self, token: Token) -> Any:
         return self.matrix(token.doc, token.i, token.i + 1)[0]

@@ -68,6 +68,7 @@ class Errors(metaclass=ErrorsWithCodes):
         "char_width and n_chars must both be 0 (no character features) or both positive, got "
         "char_width={char_width}, n_chars={n_chars}."
     )
+    E016 = "sample_ngram_vectors got {words} words but {keys} keys: pass one key per word."
     E020 = "BiLSTMEncoder width must be an even number >= 2 (half per direction), got {width}."
     E021 = "BiLSTMEncoder depth must be at least 1, got {depth}."
     E022 = "Unknown BiLSTMEncoder backend '{backend}'. Use one of: {options}."

@@ -2,7 +2,7 @@
 
 A token's vector is its exact form's GloVe row; failing that (GloVe 6B/42B are lowercased) its
 lowercase form's row; failing that the layer's OOV fill: a deterministic sampled vector keyed by
-the OOV attribute, zeros, or one learned vector.
+the OOV attribute (alone, or with its character n-grams), zeros, or one learned vector.
 Keeping the rule in one place is what makes the vector the model saw and the vector a user reads
 from a loaded pipeline identical.
 """
@@ -11,14 +11,16 @@ from typing import Any, Dict, Optional, Sequence, Tuple, Union
 
 import numpy
 from spacy.attrs import IDS, LOWER, ORTH
+from spacy.strings import StringStore
 from spacy.tokens import Doc, Span
 from spacy.vectors import Mode, Vectors
 from spacy.vocab import Vocab
 
 from .errors import Errors
-from .oov import sample_oov_vectors
+from .oov import sample_ngram_vectors, sample_oov_vectors
 
 OOV_ATTRS = ("ORTH", "LOWER", "NORM")
+SAMPLED_MODES = ("sample", "sample_ngrams")
 
 
 class KeyIndex:
@@ -111,26 +113,36 @@ def gather_vectors(
     rows: numpy.ndarray,
     oov_keys: numpy.ndarray,
     settings: Dict[str, Any],
+    strings: StringStore,
     xp: Any = numpy,
 ) -> Any:
     """Assemble the ``(n, width)`` float32 matrix: GloVe rows, sampled rows where ``rows < 0``.
 
     settings: the ``oov``, ``oov_mean``, ``oov_std``, ``seed`` and ``bound`` of the layer; with
-        ``oov`` other than "sample", rows without a GloVe row are left at zero.
+        ``oov`` other than "sample" or "sample_ngrams", rows without a GloVe row are left at zero.
+    strings: the vocab's strings, for the texts of the OOV keys ("sample_ngrams").
     xp: the array module of the table (numpy, or cupy on GPU).
     """
     out = xp.asarray(vectors.data[xp.asarray(numpy.maximum(rows, 0))], dtype="float32")
     missing = numpy.flatnonzero(rows < 0)
-    if missing.size and settings["oov"] != "sample":
+    if not missing.size:
+        return out
+    if settings["oov"] not in SAMPLED_MODES:
         out[xp.asarray(missing)] = 0.0
-    elif missing.size:
-        uniq, inverse = numpy.unique(oov_keys[missing], return_inverse=True)
-        sampled = sample_oov_vectors(
-            uniq,
-            settings["oov_mean"],
-            settings["oov_std"],
-            seed=settings["seed"],
-            bound=settings["bound"],
-        )
-        out[xp.asarray(missing)] = xp.asarray(sampled[inverse.reshape(-1)])
+        return out
+    uniq, inverse = numpy.unique(oov_keys[missing], return_inverse=True)
+    stats = (settings["oov_mean"], settings["oov_std"])
+    options = {"seed": settings["seed"], "bound": settings["bound"]}
+    if settings["oov"] == "sample_ngrams":
+        words = [_text(strings, int(key)) for key in uniq]
+        sampled = sample_ngram_vectors(words, uniq, *stats, **options)
+    else:
+        sampled = sample_oov_vectors(uniq, *stats, **options)
+    out[xp.asarray(missing)] = xp.asarray(sampled[inverse.reshape(-1)])
     return out
+
+
+def _text(strings: StringStore, key: int) -> str:
+    # Token attributes' strings are in the store; a key that is not (never seen in practice)
+    # gets no n-grams and so its plain sampled vector, rather than an error mid-batch.
+    return strings[key] if key in strings else ""

@@ -6,13 +6,19 @@ a counter-based hash (SplitMix64's finaliser) turns the triple into a uniform nu
 inverse normal CDF restricted to the truncation interval turns that into ``z``. So there is no
 lookup table to build, store or lose: training, inference and every process agree, whatever
 ``PYTHONHASHSEED`` is, because the keys are spaCy's 64-bit string hashes (MurmurHash of the text).
+
+``sample_ngram_vectors`` adds structure: a word's vector is its own draw plus one draw per
+character n-gram (3 to 5 characters of ``<word>``, fastText's units), scaled back to one draw's
+variance. Unknown words that share n-grams (``hepatocytes``, ``cardiomyocytes``) get correlated
+vectors, so what the network learns for training words carries over to unseen test words.
 """
 
 import math
-from typing import Sequence, Tuple, Union
+from typing import List, Sequence, Tuple, Union
 
 import numpy
 from numpy.typing import ArrayLike
+from spacy.strings import get_string_id
 
 from .errors import Errors
 
@@ -20,6 +26,9 @@ _GOLDEN = numpy.uint64(0x9E3779B97F4A7C15)
 _MIX1 = numpy.uint64(0xBF58476D1CE4E5B9)
 _MIX2 = numpy.uint64(0x94D049BB133111EB)
 _SEED_SALT = numpy.uint64(0xD1B54A32D192ED03)
+# n-gram keys are xor-ed with this, so the n-gram "cyt" and the word "cyt" draw independently.
+_NGRAM_SALT = numpy.uint64(0x8CB92BA72F3D8DD7)
+NGRAM_SIZES = (3, 4, 5)
 
 # Acklam's rational approximation of the inverse normal CDF (relative error < 1.2e-9).
 _A = (-39.69683028665376, 220.9460984245205, -275.9285104469687, 138.3577518672690,
@@ -53,6 +62,53 @@ def sample_oov_vectors(
         raise ValueError(Errors.E010.format(mean=mean_arr.shape, std=std_arr.shape))
     z = truncated_normal_z(keys, mean_arr.shape[0], seed=seed, bound=bound)
     return (mean_arr + std_arr * z).astype("float32")
+
+
+def sample_ngram_vectors(
+    words: Sequence[str],
+    keys: ArrayLike,
+    mean: ArrayLike,
+    std: ArrayLike,
+    *,
+    seed: int = 0,
+    bound: float = 2.0,
+) -> numpy.ndarray:
+    """One deterministic vector per word from its own draw and its character n-grams' draws.
+
+    words: the texts whose n-grams are used; keys: their string hashes (the word's own draw is
+    ``sample_oov_vectors``'s). ``z = (z_word + sum of z_ngram) / sqrt(1 + n_ngrams)``, clipped to
+    ``[-bound, bound]``: the variance of one draw, and the more n-grams two words share, the
+    closer their vectors. Returns float32 ``(len(words), len(mean))``.
+    """
+    mean_arr = numpy.asarray(mean, dtype="float64").reshape(-1)
+    std_arr = numpy.asarray(std, dtype="float64").reshape(-1)
+    if mean_arr.shape != std_arr.shape:
+        raise ValueError(Errors.E010.format(mean=mean_arr.shape, std=std_arr.shape))
+    width = mean_arr.shape[0]
+    grams = [ngram_keys(word) for word in words]
+    counts = numpy.asarray([len(g) for g in grams], dtype="int64")
+    flat = numpy.fromiter((k for g in grams for k in g), dtype="uint64", count=int(counts.sum()))
+    z = truncated_normal_z(keys, width, seed=seed, bound=bound)
+    if z.shape[0] != counts.shape[0]:
+        raise ValueError(Errors.E016.format(words=len(counts), keys=z.shape[0]))
+    # Words of one batch share many n-grams: draw each distinct n-gram once.
+    uniq, inverse = numpy.unique(flat ^ _NGRAM_SALT, return_inverse=True)
+    z_grams = truncated_normal_z(uniq, width, seed=seed, bound=bound)[inverse.reshape(-1)]
+    # Sum each word's run of n-gram draws: differences of a cumulative sum (runs may be empty).
+    ends = numpy.cumsum(counts)
+    cumulative = numpy.vstack([numpy.zeros((1, width)), numpy.cumsum(z_grams, axis=0)])
+    z += cumulative[ends] - cumulative[ends - counts]
+    z /= numpy.sqrt(1.0 + counts)[:, None]
+    numpy.clip(z, -bound, bound, out=z)
+    return (mean_arr + std_arr * z).astype("float32")
+
+
+def ngram_keys(word: str) -> List[int]:
+    """String hashes of the character n-grams of ``<word>`` (sizes ``NGRAM_SIZES``)."""
+    marked = f"<{word}>"
+    return [
+        get_string_id(marked[i : i + n]) for n in NGRAM_SIZES for i in range(len(marked) - n + 1)
+    ]
 
 
 def check_bound(bound: float) -> None:

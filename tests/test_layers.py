@@ -8,6 +8,7 @@ from thinc.api import NumpyOps
 from spacy_glove_bilstm import sample_oov_vectors
 from spacy_glove_bilstm.layers import GloveOOVVectors, set_oov_stats
 from spacy_glove_bilstm.lookup import KeyIndex
+from spacy_glove_bilstm.oov import sample_ngram_vectors
 
 
 def _layer(nlp, **kwargs):
@@ -162,3 +163,20 @@ def test_oov_modes_zeros_and_learned_unk():
     numpy.testing.assert_array_equal(unk.get_grad("unk"), numpy.full(8, 2.0))
     with pytest.raises(ValueError, match="E009"):
         GloveOOVVectors(oov="random")
+
+
+def test_sample_ngrams_mode_matches_the_sampler_and_token_vector_rule():
+    nlp = blank_with_vectors()
+    layer = _layer(nlp, oov="sample_ngrams")
+    doc = nlp.make_doc("the Hepatocytes hepatocyte cat")
+    out, _ = layer([doc], is_train=False)
+    numpy.testing.assert_array_equal(out.data[0], tiny_glove()["the"])
+    words = ["hepatocytes", "hepatocyte"]  # keyed by LOWER
+    expected = sample_ngram_vectors(
+        words,
+        [nlp.vocab.strings[w] for w in words],
+        layer.attrs["oov_mean"],
+        layer.attrs["oov_std"],
+    )
+    numpy.testing.assert_array_equal(out.data[1:3], expected)
+    assert numpy.corrcoef(out.data[1], out.data[2])[0, 1] > 0.5

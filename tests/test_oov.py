@@ -5,10 +5,16 @@ import sys
 import numpy
 import pytest
 import spacy
+import spacy.strings
 
 from spacy_glove_bilstm import sample_oov_vectors
 from spacy_glove_bilstm.layers import GloveOOVVectors
-from spacy_glove_bilstm.oov import truncated_normal_moments, truncated_normal_z
+from spacy_glove_bilstm.oov import (
+    ngram_keys,
+    sample_ngram_vectors,
+    truncated_normal_moments,
+    truncated_normal_z,
+)
 
 
 def _keys(n: int, seed: int = 1) -> numpy.ndarray:
@@ -96,3 +102,56 @@ def test_bad_inputs():
         sample_oov_vectors([1], [0.0, 1.0], [1.0])
     with pytest.raises(TypeError, match="E012"):
         sample_oov_vectors(["word"], [0.0], [1.0])
+
+
+def _ngram_vectors(words, **kwargs):
+    keys = [spacy.strings.get_string_id(w) for w in words]
+    return sample_ngram_vectors(words, keys, numpy.zeros(64), numpy.ones(64), **kwargs)
+
+
+def test_ngram_keys_are_fasttext_units():
+    # "<ab>": 3-grams "<ab", "ab>"; the 4-gram "<ab>"; no 5-gram.
+    expected = [spacy.strings.get_string_id(g) for g in ["<ab", "ab>", "<ab>"]]
+    assert ngram_keys("ab") == expected
+    assert ngram_keys("") == []
+    assert len(ngram_keys("hepatocytes")) == 11 + 10 + 9
+
+
+def test_words_sharing_ngrams_get_correlated_vectors():
+    words = ["hepatocytes", "hepatocyte", "cardiomyocytes", "xqzvjw", "hepatocytes"]
+    out = _ngram_vectors(words)
+    assert out.shape == (5, 64) and out.dtype == numpy.float32
+    corr = numpy.corrcoef(out)
+    assert numpy.array_equal(out[0], out[4])  # same word, same vector
+    assert corr[0, 1] > 0.6  # 24 of 30 n-grams shared
+    assert 0.15 < corr[0, 2] < corr[0, 1]  # "-ocytes" shared
+    assert abs(corr[0, 3]) < 0.4  # nothing shared: independent draws of 64 numbers
+
+
+def test_ngram_vectors_keep_one_draws_variance_and_bound():
+    words = [f"w{i}x{i * 7919 % 1000}" for i in range(4000)]
+    z = _ngram_vectors(words, bound=2.0)
+    _, var = truncated_normal_moments(2.0)
+    assert z.min() >= -2.0 and z.max() <= 2.0
+    assert abs(z.mean()) < 0.02
+    assert abs(z.var() - var) < 0.05
+
+
+def test_ngram_vectors_do_not_depend_on_batch_or_order_and_differ_from_plain_samples():
+    words = ["#covid", "@user", "Aspirin", "🙂", "a", ""]
+    together = _ngram_vectors(words)
+    alone = numpy.vstack([_ngram_vectors([w]) for w in reversed(words)])[::-1]
+    assert numpy.array_equal(together, alone)
+    keys = [spacy.strings.get_string_id(w) for w in words]
+    plain = sample_oov_vectors(keys, numpy.zeros(64), numpy.ones(64))
+    # The empty word has no n-grams: its vector is its plain sample.
+    assert numpy.array_equal(together[-1], plain[-1])
+    assert not numpy.allclose(together[:-1], plain[:-1])
+    assert not numpy.allclose(together, _ngram_vectors(words, seed=1))
+
+
+def test_ngram_vectors_need_one_key_per_word():
+    with pytest.raises(ValueError, match="E016"):
+        sample_ngram_vectors(["a", "b"], [1], [0.0], [1.0])
+    with pytest.raises(ValueError, match="E010"):
+        sample_ngram_vectors(["a"], [1], [0.0, 1.0], [1.0])

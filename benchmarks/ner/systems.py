@@ -35,7 +35,9 @@ ABLATIONS: List[Tuple[str, Dict[str, Any]]] = [
     # first is the shipped config before sampled vectors became the default.
     ("oov-zeros", {"{embed}.oov": "zeros", "{embed}.oov_projection": "shared"}),
     ("oov-unk", {"{embed}.oov": "unk", "{embed}.oov_projection": "shared"}),
-    ("oov-sample-shared", {"{embed}.oov_projection": "shared"}),
+    ("oov-sample-shared", {"{embed}.oov": "sample", "{embed}.oov_projection": "shared"}),
+    # Sampled from the word alone (no n-grams), projected apart: the shipped config before.
+    ("oov-sample", {"{embed}.oov": "sample"}),
     ("oov-marker", {"{embed}.oov_projection": "marker"}),
     ("oov-dropout-0.1", {"{embed}.oov_dropout": 0.1}),
     ("chars-16x8", {"{embed}.char_width": 16, "{embed}.n_chars": 8}),

@@ -12,7 +12,7 @@ import numpy
 from numpy.typing import ArrayLike
 from spacy.language import Language
 from spacy.tokens import Doc
-from spacy.vectors import Vectors
+from spacy.vocab import Vocab
 from thinc.api import Model
 from thinc.types import Ragged
 
@@ -29,7 +29,7 @@ from ..lookup import (
 from ..oov import check_bound
 
 LAYER_NAME = "glove_oov_vectors"
-OOV_MODES = ("sample", "zeros", "unk")
+OOV_MODES = ("sample", "sample_ngrams", "zeros", "unk")
 InT = List[Doc]
 OutT = Ragged
 
@@ -50,9 +50,10 @@ def GloveOOVVectors(
     lowercase_fallback: try the lowercase form when the exact form has no row (GloVe is lowercased).
     seed: seed of the OOV sampler.
     bound: truncation of the sampler's normal, in standard deviations.
-    oov: what words without a GloVe row get: "sample" (deterministic sampled vectors), "zeros"
-        (spaCy's StaticVectors behaviour) or "unk" (one shared vector, learned). The last two
-        exist to measure what sampling buys (python -m benchmarks.ner).
+    oov: what words without a GloVe row get: "sample" (deterministic sampled vectors),
+        "sample_ngrams" (sampled from the word and its character n-grams, so related words get
+        related vectors), "zeros" (spaCy's StaticVectors behaviour) or "unk" (one shared vector,
+        learned). The last two exist to measure what sampling buys (python -m benchmarks.ner).
     """
     return GloveOOVVectors_v2(
         nO,
@@ -136,7 +137,7 @@ def forward(model: Model[InT, OutT], docs: InT, is_train: bool) -> Tuple[OutT, C
     vectors = check_vectors(docs[0].vocab, width=table_width(model))
     keys = token_keys(docs, oov_attr_id(model.attrs["oov_attr"]))
     rate = model.attrs["oov_dropout"] if is_train else 0.0
-    data, missing = embed_keys(model, vectors, keys, oov_dropout=rate)
+    data, missing = embed_keys(model, docs[0].vocab, keys, oov_dropout=rate)
     if model.attrs["oov_marker"]:
         marker = numpy.zeros((data.shape[0], 1), dtype="float32")
         marker[missing] = 1.0
@@ -155,13 +156,14 @@ def forward(model: Model[InT, OutT], docs: InT, is_train: bool) -> Tuple[OutT, C
 
 
 def embed_keys(
-    model: Model, vectors: Vectors, keys: numpy.ndarray, *, oov_dropout: float = 0.0
+    model: Model, vocab: Vocab, keys: numpy.ndarray, *, oov_dropout: float = 0.0
 ) -> Tuple[Any, numpy.ndarray]:
     """Vectors of tokens given as ``token_keys``, and the positions that had no GloVe row.
 
     The one rule shared by the model and ``token.vector``. ``oov_dropout`` (training only)
     treats that share of the tokens that have a row as if they had none.
     """
+    vectors = vocab.vectors
     rows = lookup_rows(
         keys,
         model.attrs["key_index"],
@@ -171,7 +173,7 @@ def embed_keys(
     if oov_dropout > 0.0:
         # numpy's global generator: spaCy's fix_random_seed makes it follow the training seed.
         rows[numpy.random.random_sample(rows.shape[0]) < oov_dropout] = -1
-    data = gather_vectors(vectors, rows, keys[:, 2], model.attrs, xp=model.ops.xp)
+    data = gather_vectors(vectors, rows, keys[:, 2], model.attrs, vocab.strings, xp=model.ops.xp)
     missing = numpy.flatnonzero(rows < 0)
     if model.attrs["oov"] == "unk" and missing.size:
         data[model.ops.xp.asarray(missing)] = model.get_param("unk")
