@@ -6,7 +6,7 @@ the package's entry points, so importing the package does not import spaCy: the 
 """
 
 from .annotation import annotate
-from .oov import sample_oov_vectors
+from .oov import sample_ngram_vectors, sample_oov_vectors
 
 __version__ = "0.1.0"
-__all__ = ["annotate", "sample_oov_vectors", "__version__"]
+__all__ = ["annotate", "sample_ngram_vectors", "sample_oov_vectors", "__version__"]

@@ -18,7 +18,6 @@ from typing import List, Sequence, Tuple, Union
 
 import numpy
 from numpy.typing import ArrayLike
-from spacy.strings import get_string_id
 
 from .errors import Errors
 
@@ -56,10 +55,7 @@ def sample_oov_vectors(
     seed: selects another, independent family of vectors.
     bound: truncation of the standard normal, in standard deviations (> 0).
     """
-    mean_arr = numpy.asarray(mean, dtype="float64").reshape(-1)
-    std_arr = numpy.asarray(std, dtype="float64").reshape(-1)
-    if mean_arr.shape != std_arr.shape:
-        raise ValueError(Errors.E010.format(mean=mean_arr.shape, std=std_arr.shape))
+    mean_arr, std_arr = _statistics(mean, std)
     z = truncated_normal_z(keys, mean_arr.shape[0], seed=seed, bound=bound)
     return (mean_arr + std_arr * z).astype("float32")
 
@@ -80,10 +76,7 @@ def sample_ngram_vectors(
     ``[-bound, bound]``: the variance of one draw, and the more n-grams two words share, the
     closer their vectors. Returns float32 ``(len(words), len(mean))``.
     """
-    mean_arr = numpy.asarray(mean, dtype="float64").reshape(-1)
-    std_arr = numpy.asarray(std, dtype="float64").reshape(-1)
-    if mean_arr.shape != std_arr.shape:
-        raise ValueError(Errors.E010.format(mean=mean_arr.shape, std=std_arr.shape))
+    mean_arr, std_arr = _statistics(mean, std)
     width = mean_arr.shape[0]
     grams = [ngram_keys(word) for word in words]
     counts = numpy.asarray([len(g) for g in grams], dtype="int64")
@@ -103,8 +96,19 @@ def sample_ngram_vectors(
     return (mean_arr + std_arr * z).astype("float32")
 
 
+def _statistics(mean: ArrayLike, std: ArrayLike) -> Tuple[numpy.ndarray, numpy.ndarray]:
+    mean_arr = numpy.asarray(mean, dtype="float64").reshape(-1)
+    std_arr = numpy.asarray(std, dtype="float64").reshape(-1)
+    if mean_arr.shape != std_arr.shape:
+        raise ValueError(Errors.E010.format(mean=mean_arr.shape, std=std_arr.shape))
+    return mean_arr, std_arr
+
+
 def ngram_keys(word: str) -> List[int]:
     """String hashes of the character n-grams of ``<word>`` (sizes ``NGRAM_SIZES``)."""
+    # Imported here: importing the package must not import spaCy (see __init__).
+    from spacy.strings import get_string_id
+
     marked = f"<{word}>"
     return [
         get_string_id(marked[i : i + n]) for n in NGRAM_SIZES for i in range(len(marked) - n + 1)
