@@ -7,7 +7,7 @@ Keeping the rule in one place is what makes the vector the model saw and the vec
 from a loaded pipeline identical.
 """
 
-from typing import Any, Dict, Optional, Sequence, Tuple, Union
+from typing import Any, Callable, Dict, Optional, Sequence, Tuple, Union
 
 import numpy
 from spacy.attrs import IDS, LOWER, ORTH
@@ -54,6 +54,45 @@ class KeyIndex:
         order = numpy.argsort(keys, kind="stable")
         self._keys, self._rows = keys[order], rows[order]
         self._vectors, self._n_keys = vectors, n
+
+
+class SampleCache:
+    """Sampled vectors of the OOV keys seen recently, so that a word's n-grams are hashed and
+    drawn once rather than in every batch (training meets the same OOV words every epoch).
+
+    Entries hold for one pair of statistics: when the layer's ``oov_mean``/``oov_std`` lists are
+    replaced (``set_oov_stats``, loading a model) the cache starts empty. It holds at most
+    ``max_values`` numbers (20 MB of float32 by default) and is emptied when full. Rows are the
+    sampler's own output, so cached and fresh vectors are identical to the bit.
+    """
+
+    def __init__(self, max_values: int = 5_000_000) -> None:
+        self.max_values = max_values
+        self._stats: Tuple[Any, Any] = (None, None)
+        self._rows: Dict[int, numpy.ndarray] = {}
+
+    def __len__(self) -> int:
+        return len(self._rows)
+
+    def get(
+        self,
+        keys: numpy.ndarray,
+        stats: Tuple[Any, Any],
+        compute: Callable[[numpy.ndarray], numpy.ndarray],
+    ) -> numpy.ndarray:
+        """Rows for ``keys`` (distinct uint64); ``compute(keys)`` makes those not cached."""
+        if stats[0] is not self._stats[0] or stats[1] is not self._stats[1]:
+            self._stats, self._rows = stats, {}
+        cached = [self._rows.get(k) for k in keys.tolist()]
+        todo = [i for i, row in enumerate(cached) if row is None]
+        fresh = compute(keys[todo]) if todo else None
+        if fresh is not None:
+            if (len(self._rows) + len(todo)) * fresh.shape[1] > self.max_values:
+                self._rows = {}
+            for i, row in zip(todo, fresh):
+                cached[i] = row
+                self._rows[int(keys[i])] = row
+        return numpy.stack([row for row in cached if row is not None])
 
 
 def check_vectors(vocab: Vocab, *, width: Optional[int] = None) -> Vectors:
@@ -118,8 +157,9 @@ def gather_vectors(
 ) -> Any:
     """Assemble the ``(n, width)`` float32 matrix: GloVe rows, sampled rows where ``rows < 0``.
 
-    settings: the ``oov``, ``oov_mean``, ``oov_std``, ``seed`` and ``bound`` of the layer; with
-        ``oov`` other than "sample" or "sample_ngrams", rows without a GloVe row are left at zero.
+    settings: the ``oov``, ``oov_mean``, ``oov_std``, ``seed`` and ``bound`` of the layer, and
+        its ``sample_cache`` if it has one; with ``oov`` other than "sample" or "sample_ngrams",
+        rows without a GloVe row are left at zero.
     strings: the vocab's strings, for the texts of the OOV keys ("sample_ngrams").
     xp: the array module of the table (numpy, or cupy on GPU).
     """
@@ -134,8 +174,13 @@ def gather_vectors(
     stats = (settings["oov_mean"], settings["oov_std"])
     options = {"seed": settings["seed"], "bound": settings["bound"]}
     if settings["oov"] == "sample_ngrams":
-        words = [_text(strings, int(key)) for key in uniq]
-        sampled = sample_ngram_vectors(words, uniq, *stats, **options)
+
+        def compute(keys: numpy.ndarray) -> numpy.ndarray:
+            words = [_text(strings, int(key)) for key in keys]
+            return sample_ngram_vectors(words, keys, *stats, **options)
+
+        cache = settings.get("sample_cache")
+        sampled = cache.get(uniq, stats, compute) if cache is not None else compute(uniq)
     else:
         sampled = sample_oov_vectors(uniq, *stats, **options)
     out[xp.asarray(missing)] = xp.asarray(sampled[inverse.reshape(-1)])
@@ -145,4 +190,7 @@ def gather_vectors(
 def _text(strings: StringStore, key: int) -> str:
     # Token attributes' strings are in the store; a key that is not (never seen in practice)
     # gets no n-grams and so its plain sampled vector, rather than an error mid-batch.
-    return strings[key] if key in strings else ""
+    try:
+        return strings[key]
+    except KeyError:
+        return ""

@@ -7,7 +7,7 @@ from thinc.api import NumpyOps
 
 from spacy_glove_bilstm import sample_oov_vectors
 from spacy_glove_bilstm.layers import GloveOOVVectors, set_oov_stats
-from spacy_glove_bilstm.lookup import KeyIndex
+from spacy_glove_bilstm.lookup import KeyIndex, SampleCache
 from spacy_glove_bilstm.oov import sample_ngram_vectors
 
 
@@ -180,3 +180,44 @@ def test_sample_ngrams_mode_matches_the_sampler_and_token_vector_rule():
     )
     numpy.testing.assert_array_equal(out.data[1:3], expected)
     assert numpy.corrcoef(out.data[1], out.data[2])[0, 1] > 0.5
+
+
+def test_sample_ngrams_cache_gives_the_same_bits_and_follows_the_stats():
+    nlp = blank_with_vectors()
+    layer = _layer(nlp, oov="sample_ngrams")
+    cache = layer.attrs["sample_cache"]
+    docs = [nlp.make_doc("the okapi zebroid"), nlp.make_doc("okapis zebroid cat")]
+    first = layer(docs, is_train=False)[0].data.copy()
+    assert len(cache) == 3  # okapi, zebroid, okapis
+    again = layer(docs, is_train=False)[0].data
+    numpy.testing.assert_array_equal(again, first)
+    layer.attrs["sample_cache"] = None  # no cache: computed afresh, the same bits
+    numpy.testing.assert_array_equal(layer(docs, is_train=False)[0].data, first)
+    layer.attrs["sample_cache"] = cache
+    # New statistics (SetOOVStats, a loaded model): the cached rows are not reused.
+    set_oov_stats(layer, numpy.zeros(8), numpy.ones(8))
+    shifted = layer(docs, is_train=False)[0].data
+    assert not numpy.allclose(shifted[1], first[1])
+    words = ["okapi", "zebroid"]
+    expected = sample_ngram_vectors(
+        words, [nlp.vocab.strings[w] for w in words], [0.0] * 8, [1.0] * 8
+    )
+    numpy.testing.assert_array_equal(shifted[1:3], expected)
+
+
+def test_sample_cache_is_emptied_when_full():
+    cache = SampleCache(max_values=8 * 4)  # four rows of width 8
+    stats = ([0.0] * 8, [1.0] * 8)
+    calls = []
+
+    def compute(keys):
+        calls.append(len(keys))
+        return sample_oov_vectors(keys, *stats)
+
+    keys = numpy.arange(1, 4, dtype="uint64")
+    out = cache.get(keys, stats, compute)
+    numpy.testing.assert_array_equal(out, sample_oov_vectors(keys, *stats))
+    cache.get(keys, stats, compute)
+    assert calls == [3] and len(cache) == 3
+    cache.get(numpy.arange(4, 6, dtype="uint64"), stats, compute)  # 5 rows > 4: emptied first
+    assert calls == [3, 2] and len(cache) == 2

@@ -19,6 +19,7 @@ from thinc.types import Ragged
 from ..errors import Errors
 from ..lookup import (
     KeyIndex,
+    SampleCache,
     check_vectors,
     gather_vectors,
     lookup_rows,
@@ -112,8 +113,9 @@ def GloveOOVVectors_v2(
             "oov_dropout": float(oov_dropout),
             "oov_mean": None,
             "oov_std": None,
-            # Not serialised (not msgpack-able): rebuilt from the table on first use.
+            # Not serialised (not msgpack-able): rebuilt on first use.
             "key_index": KeyIndex(),
+            "sample_cache": SampleCache(),
         },
     )
 
