@@ -751,3 +751,17 @@ def test_report_command_names_no_data_path_outside_the_repository() -> None:
     argv = ["--datasets", "anatem", "--anatem", "/data/anatem", "--epochs", "8"]
     assert public_argv(argv) == ["--datasets", "anatem", "--anatem", "ANATEM_DIR", "--epochs", "8"]
     assert public_argv(["--anatem=../data/anatem"]) == ["--anatem=ANATEM_DIR"]
+
+
+def test_results_json_names_paths_relative_to_the_checkout(tmp_path) -> None:
+    from benchmarks.ner.report import public_paths
+
+    root = tmp_path / "checkout"
+    record = {
+        "command": ["/venv/bin/python", "-m", "spacy", "train", f"{root}/configs/a.cfg"],
+        "meta": {"paths": [f'"{root}/benchmarks/work/x.spacy"', "/elsewhere/y"], "seed": 3},
+    }
+    assert public_paths(record, root, interpreter="/venv/bin/python") == {
+        "command": ["python", "-m", "spacy", "train", "configs/a.cfg"],
+        "meta": {"paths": ['"benchmarks/work/x.spacy"', "/elsewhere/y"], "seed": 3},
+    }

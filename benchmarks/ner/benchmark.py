@@ -47,6 +47,7 @@ from benchmarks.ner.report import (
     format_markdown,
     format_megabytes,
     format_speed,
+    public_paths,
 )
 from benchmarks.ner.run import BenchmarkError, RunSpec, fingerprint
 from benchmarks.ner.stats import (
@@ -378,7 +379,7 @@ class Benchmark:
             "skipped": self.skipped,
         }
         for path, text in (
-            (self.args.json, dump_json(results)),
+            (self.args.json, dump_json(public_paths(results, ROOT))),
             (self.args.markdown, format_markdown(results)),
         ):
             path.parent.mkdir(parents=True, exist_ok=True)

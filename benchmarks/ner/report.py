@@ -336,6 +336,19 @@ def public_argv(argv: Sequence[str]) -> List[str]:
     return out
 
 
+def public_paths(data: Any, root: Path, interpreter: str = sys.executable) -> Any:
+    """``data`` with the checkout's absolute paths made relative to it and the interpreter
+    written as ``python``, in every string: a results file names no path outside the
+    repository, wherever the checkout was."""
+    if isinstance(data, dict):
+        return {key: public_paths(value, root, interpreter) for key, value in data.items()}
+    if isinstance(data, list):
+        return [public_paths(value, root, interpreter) for value in data]
+    if isinstance(data, str):
+        return data.replace(interpreter, "python").replace(f"{root}{os.sep}", "")
+    return data
+
+
 def describe(args: argparse.Namespace, corpora: Dict[Part, Dict[str, Path]]) -> Dict[str, Any]:
     """Date, machine, versions, command, settings and data sizes for the report header."""
     versions: Dict[str, Optional[str]] = {}
