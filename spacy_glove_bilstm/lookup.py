@@ -83,16 +83,13 @@ class SampleCache:
         """Rows for ``keys`` (distinct uint64); ``compute(keys)`` makes those not cached."""
         if stats[0] is not self._stats[0] or stats[1] is not self._stats[1]:
             self._stats, self._rows = stats, {}
-        cached = [self._rows.get(k) for k in keys.tolist()]
-        todo = [i for i, row in enumerate(cached) if row is None]
-        fresh = compute(keys[todo]) if todo else None
-        if fresh is not None:
-            if (len(self._rows) + len(todo)) * fresh.shape[1] > self.max_values:
-                self._rows = {}
-            for i, row in zip(todo, fresh):
-                cached[i] = row
-                self._rows[int(keys[i])] = row
-        return numpy.stack([row for row in cached if row is not None])
+        listed = keys.tolist()
+        todo = [i for i, key in enumerate(listed) if key not in self._rows]
+        if (len(self._rows) + len(todo)) * len(stats[0]) > self.max_values:
+            self._rows, todo = {}, list(range(len(listed)))
+        if todo:
+            self._rows.update(zip([listed[i] for i in todo], compute(keys[todo])))
+        return numpy.stack([self._rows[key] for key in listed])
 
 
 def check_vectors(vocab: Vocab, *, width: Optional[int] = None) -> Vectors:

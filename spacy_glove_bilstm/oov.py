@@ -78,12 +78,12 @@ def sample_ngram_vectors(
     """
     mean_arr, std_arr = _statistics(mean, std)
     width = mean_arr.shape[0]
+    z = truncated_normal_z(keys, width, seed=seed, bound=bound)
+    if z.shape[0] != len(words):
+        raise ValueError(Errors.E016.format(words=len(words), keys=z.shape[0]))
     grams = [ngram_keys(word) for word in words]
     counts = numpy.asarray([len(g) for g in grams], dtype="int64")
     flat = numpy.fromiter((k for g in grams for k in g), dtype="uint64", count=int(counts.sum()))
-    z = truncated_normal_z(keys, width, seed=seed, bound=bound)
-    if z.shape[0] != counts.shape[0]:
-        raise ValueError(Errors.E016.format(words=len(counts), keys=z.shape[0]))
     # Words of one batch share many n-grams: draw each distinct n-gram once.
     uniq, inverse = numpy.unique(flat ^ _NGRAM_SALT, return_inverse=True)
     z_grams = truncated_normal_z(uniq, width, seed=seed, bound=bound)[inverse.reshape(-1)]
