@@ -11,6 +11,7 @@ sequences still running. No per-token Python loop; the only loop is over time st
 
 from typing import Any, Callable, Dict, List, Optional, Tuple, cast
 
+import numpy
 from thinc.api import Model
 from thinc.initializers import glorot_uniform_init
 from thinc.types import Floats2d, Floats3d, FloatsXd, Padded
@@ -77,6 +78,7 @@ def forward(model: Model[InT, InT], Xs: InT, is_train: bool) -> Tuple[InT, Calla
         ]
     padded = ops.list2padded(Xs)
     size_at_t = [int(n) for n in ops.to_numpy(padded.size_at_t)]
+    flip = _flip_index(ops, ops.to_numpy(padded.lengths), padded.data.shape[0])
     X = cast(Floats3d, padded.data)
     layers = []
     for layer in range(model.attrs["depth"]):
@@ -84,16 +86,14 @@ def forward(model: Model[InT, InT], Xs: InT, is_train: bool) -> Tuple[InT, Calla
         if is_train and model.attrs["lstm_dropout"] > 0:
             mask = ops.get_dropout_mask(X.shape, model.attrs["lstm_dropout"])
             X = X * mask
-        (Y_f, bp_f), (Y_b, bp_b) = (_direction(model, layer, d, X, size_at_t) for d in DIRECTIONS)
-        X = ops.xp.concatenate([Y_f, Y_b], axis=2)
-        layers.append((mask, bp_f, bp_b))
+        X, bp_layer = _layer(model, layer, X, flip, size_at_t)
+        layers.append((mask, bp_layer))
     Ys = cast(InT, ops.padded2list(Padded(X, padded.size_at_t, padded.lengths, padded.indices)))
 
     def backprop(dYs: InT) -> InT:
         dX = ops.list2padded(dYs).data
-        for mask, bp_f, bp_b in reversed(layers):
-            nH = dX.shape[2] // 2
-            dX = bp_f(dX[:, :, :nH]) + bp_b(dX[:, :, nH:])
+        for mask, bp_layer in reversed(layers):
+            dX = bp_layer(dX)
             if mask is not None:
                 dX = dX * mask
         return cast(
@@ -103,95 +103,106 @@ def forward(model: Model[InT, InT], Xs: InT, is_train: bool) -> Tuple[InT, Calla
     return Ys, backprop
 
 
-def _shifted(xp: Any, A: Any, d: str) -> Any:
-    """The state each step started from: the previous step's, zeros at a sequence's start."""
-    out = xp.zeros_like(A)
-    if d == "fwd":
-        out[1:] = A[:-1]
-    else:
-        out[:-1] = A[1:]
-    return out
+def _flip_index(ops: Any, lengths: Any, T: int) -> Tuple[Any, Any]:
+    """Indices that reverse every sequence of a time-major padded batch in place.
+
+    Row ``t`` of sequence ``b`` takes row ``lengths[b] - 1 - t`` while ``t < lengths[b]``;
+    padding rows stay where they are. The map is its own inverse, and it turns the backward
+    direction into a forward one over sequences that all start at step 0.
+    """
+    t = numpy.arange(T)[:, None]
+    rows = numpy.where(t < lengths[None, :], lengths[None, :] - 1 - t, t)
+    cols = numpy.broadcast_to(numpy.arange(len(lengths))[None, :], rows.shape)
+    return ops.asarray(rows.astype("int32")), ops.asarray(cols.astype("int32"))
 
 
-def _direction(
-    model: Model, layer: int, d: str, X: Floats3d, size_at_t: List[int]
+def _layer(
+    model: Model, layer: int, X: Floats3d, flip: Tuple[Any, Any], size_at_t: List[int]
 ) -> Tuple[Floats3d, Callable]:
-    """One direction of one layer over time-major, length-sorted padded input ``(T, B, nI)``.
+    """Both directions of one layer over time-major, length-sorted padded input ``(T, B, nI)``.
 
-    Sequences are sorted longest first, so at step t the running ones are the first
-    ``size_at_t[t]``. The backward direction walks t from the end; a sequence's state stays zero
-    until its own last token, so it starts fresh there.
+    The backward direction reads every sequence reversed (``flip``), so both directions step
+    forward from t = 0 over the same running sequences (the first ``size_at_t[t]``: sequences
+    are sorted longest first) and share every call: one batched GEMM and one set of gate
+    products per step for the two of them.
     """
     ops = model.ops
     xp = ops.xp
     # Typed as Any: thinc's array aliases do not follow slicing and reshaping.
-    W: Any = model.get_param(f"W_{layer}_{d}")
-    U: Any = model.get_param(f"U_{layer}_{d}")
-    b: Any = model.get_param(f"b_{layer}_{d}")
+    W: Any = xp.stack([model.get_param(f"W_{layer}_{d}") for d in DIRECTIONS])  # (2, 4nH, nI)
+    U: Any = xp.stack([model.get_param(f"U_{layer}_{d}") for d in DIRECTIONS])  # (2, 4nH, nH)
+    b: Any = xp.stack([model.get_param(f"b_{layer}_{d}") for d in DIRECTIONS])  # (2, 4nH)
     Xa: Any = X
     T, B, nI = X.shape
-    nH = U.shape[1]
-    steps = list(range(T)) if d == "fwd" else list(range(T - 1, -1, -1))
-    G: Any = ops.gemm(Xa.reshape((T * B, nI)), W, trans2=True).reshape((T, B, 4 * nH))
-    G += b
+    nH = U.shape[2]
+    X2: Any = xp.stack([Xa, Xa[flip]]).reshape((2, T * B, nI))
+    G: Any = xp.matmul(X2, W.transpose((0, 2, 1))).reshape((2, T, B, 4 * nH))
+    G += b[:, None, None, :]
     # The sigmoid gates (input, forget, output) are halved once for all steps, so that one tanh
     # per step activates all four gates: sigmoid(x) = 0.5 * tanh(x / 2) + 0.5.
-    G[:, :, : 3 * nH] *= 0.5
-    H: Any = ops.alloc3f(T, B, nH)
-    C: Any = ops.alloc3f(T, B, nH)
-    tanh_C: Any = ops.alloc3f(T, B, nH)  # kept for the backward pass
-    recurrent: Any = ops.alloc2f(B, 4 * nH)
-    U_half: Any = U.copy()
-    U_half[: 3 * nH] *= 0.5
-    prev = None
-    for t in steps:
+    G[..., : 3 * nH] *= 0.5
+    H: Any = xp.zeros((2, T, B, nH), dtype="f")
+    C: Any = xp.zeros((2, T, B, nH), dtype="f")
+    tanh_C: Any = xp.zeros((2, T, B, nH), dtype="f")  # kept for the backward pass
+    recurrent: Any = xp.zeros((2, B, 4 * nH), dtype="f")
+    U_half_T: Any = U.transpose((0, 2, 1)).copy()
+    U_half_T[..., : 3 * nH] *= 0.5
+    for t in range(T):
         n = size_at_t[t]
-        g = G[t, :n]  # activated in place: the backward pass reads the gates from G
-        if prev is not None:
-            # H[prev] is zero for sequences that start at this step (the backward direction).
-            g += ops.gemm(H[prev, :n], U_half, out=recurrent[:n], trans2=True)
+        g = G[:, t, :n]  # activated in place: the backward pass reads the gates from G
+        if t:
+            g += xp.matmul(H[:, t - 1, :n], U_half_T, out=recurrent[:, :n])
         xp.tanh(g, out=g)
-        sig = g[:, : 3 * nH]
+        sig = g[..., : 3 * nH]
         sig *= 0.5
         sig += 0.5
-        c = C[t, :n]
-        xp.multiply(g[:, :nH], g[:, 3 * nH :], out=c)
-        if prev is not None:
-            c += g[:, nH : 2 * nH] * C[prev, :n]
-        xp.tanh(c, out=tanh_C[t, :n])
-        xp.multiply(g[:, 2 * nH : 3 * nH], tanh_C[t, :n], out=H[t, :n])
-        prev = t
+        c = C[:, t, :n]
+        xp.multiply(g[..., :nH], g[..., 3 * nH :], out=c)
+        if t:
+            c += g[..., nH : 2 * nH] * C[:, t - 1, :n]
+        xp.tanh(c, out=tanh_C[:, t, :n])
+        xp.multiply(g[..., 2 * nH : 3 * nH], tanh_C[:, t, :n], out=H[:, t, :n])
+    Y = xp.concatenate([H[0], H[1][flip]], axis=2)
 
-    def backprop(dH: Any) -> Any:
+    def backprop(dY: Any) -> Any:
         # Everything that does not depend on the recursion is computed for all steps at once:
-        # the state each step started from (zeros before a sequence's first step) and the local
-        # derivative of every gate. The loop then costs one GEMM and a few products per step.
-        H_prev, C_prev = _shifted(xp, H, d), _shifted(xp, C, d)
-        gi, gf, go, gc = (G[:, :, k * nH : (k + 1) * nH] for k in range(4))
+        # the state each step started from (zeros at t = 0) and the local derivative of every
+        # gate. The loop then costs one batched GEMM and a few products per step.
+        dH = xp.stack([dY[:, :, :nH], dY[:, :, nH:][flip]])
+        H_prev, C_prev = xp.zeros_like(H), xp.zeros_like(C)
+        H_prev[:, 1:] = H[:, :-1]
+        C_prev[:, 1:] = C[:, :-1]
+        gi, gf, go, gc = (G[..., k * nH : (k + 1) * nH] for k in range(4))
         K = xp.concatenate(
-            [gc * gi * (1.0 - gi), C_prev * gf * (1.0 - gf), go, gi * (1.0 - gc * gc)], axis=2
-        ).reshape((T, B, 4, nH))
+            [gc * gi * (1.0 - gi), C_prev * gf * (1.0 - gf), go, gi * (1.0 - gc * gc)], axis=3
+        ).reshape((2, T, B, 4, nH))
         K_o = tanh_C * go * (1.0 - go)
         A = go * (1.0 - tanh_C * tanh_C)
-        dG: Any = ops.alloc3f(T, B, 4 * nH)
-        dh: Any = ops.alloc2f(B, nH)
-        dc: Any = ops.alloc2f(B, nH)
-        for t in reversed(steps):
+        dG: Any = xp.zeros((2, T, B, 4 * nH), dtype="f")
+        dh: Any = xp.zeros((2, B, nH), dtype="f")
+        dc: Any = xp.zeros((2, B, nH), dtype="f")
+        for t in range(T - 1, -1, -1):
             n = size_at_t[t]
-            dh_t = dh[:n]
-            dh_t += dH[t, :n]
-            dc_t = dc[:n]
-            dc_t += dh_t * A[t, :n]
-            dg = dG[t, :n].reshape((n, 4, nH))
-            xp.multiply(K[t, :n], dc_t[:, None, :], out=dg)
-            xp.multiply(dh_t, K_o[t, :n], out=dg[:, 2])
-            dc_t *= gf[t, :n]
-            ops.gemm(dG[t, :n], U, out=dh_t)
-        # Weight gradients in three GEMMs over all steps at once.
-        flat = dG.reshape((T * B, 4 * nH))
-        model.inc_grad(f"W_{layer}_{d}", ops.gemm(flat, Xa.reshape((T * B, nI)), trans1=True))
-        model.inc_grad(f"U_{layer}_{d}", ops.gemm(flat, H_prev.reshape((T * B, nH)), trans1=True))
-        model.inc_grad(f"b_{layer}_{d}", flat.sum(axis=0))
-        return ops.gemm(flat, W).reshape((T, B, nI))
+            dh_t = dh[:, :n]
+            dh_t += dH[:, t, :n]
+            dc_t = dc[:, :n]
+            dc_t += dh_t * A[:, t, :n]
+            dg = dG[:, t, :n].reshape((2, n, 4, nH))
+            xp.multiply(K[:, t, :n], dc_t[:, :, None, :], out=dg)
+            xp.multiply(dh_t, K_o[:, t, :n], out=dg[:, :, 2])
+            dc_t *= gf[:, t, :n]
+            xp.matmul(dG[:, t, :n], U, out=dh_t)
+        # Weight gradients in batched GEMMs over all steps at once.
+        flat = dG.reshape((2, T * B, 4 * nH))
+        flat_T = flat.transpose((0, 2, 1))
+        dW = xp.matmul(flat_T, X2)
+        dU = xp.matmul(flat_T, H_prev.reshape((2, T * B, nH)))
+        db = flat.sum(axis=1)
+        for i, d in enumerate(DIRECTIONS):
+            model.inc_grad(f"W_{layer}_{d}", dW[i])
+            model.inc_grad(f"U_{layer}_{d}", dU[i])
+            model.inc_grad(f"b_{layer}_{d}", db[i])
+        dX2 = xp.matmul(flat, W).reshape((2, T, B, nI))
+        return dX2[0] + dX2[1][flip]
 
-    return H, backprop
+    return Y, backprop
