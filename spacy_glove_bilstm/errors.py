@@ -99,6 +99,10 @@ class Errors(metaclass=ErrorsWithCodes):
         "Batch sizes must be at least 1 word, got {size} from the batcher's size schedule. "
         "Check [training.batcher.size] (e.g. compounding.v1 with start = 100, stop = 1000)."
     )
+    E042 = (
+        "spacy_glove_bilstm.SentenceCorpus.v1 got no path. Set it to a .spacy file or a "
+        "directory of them, e.g. `path = ${{paths.train}}` with `--paths.train train.spacy`."
+    )
 
     # --- vector files and the vectors CLI (E100-E199) ---
     E100 = (

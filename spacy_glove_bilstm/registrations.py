@@ -11,7 +11,7 @@ parameter layout gets a new version (``.v2``) and the old one keeps working.
 from spacy.language import Language
 from spacy.util import registry
 
-from .architectures import build_glove_bilstm
+from .architectures import build_glove_bilstm, build_glove_bilstm_v2
 from .batchers import configure_batch_by_words
 from .callbacks import create_load_glove, create_set_oov_stats
 from .components import make_glove_token_vectors
@@ -31,9 +31,11 @@ from .learning_curves.logger import (
     create_learning_curve_steps,
     learning_curve_logger,
 )
+from .readers import create_sentence_corpus
 
 # Architectures: whole tok2vec models and the embed and encode blocks they compose.
 registry.architectures("spacy_glove_bilstm.GloveBiLSTM.v1")(build_glove_bilstm)
+registry.architectures("spacy_glove_bilstm.GloveBiLSTM.v2")(build_glove_bilstm_v2)
 registry.architectures("spacy_glove_bilstm.GloveOOVEmbed.v1")(GloveOOVEmbed)
 registry.architectures("spacy_glove_bilstm.GloveOOVEmbed.v2")(GloveOOVEmbed_v2)
 registry.architectures("spacy_glove_bilstm.BiLSTMEncoder.v1")(BiLSTMEncoder)
@@ -44,7 +46,8 @@ registry.layers("spacy_glove_bilstm.GloveOOVVectors.v1")(GloveOOVVectors)
 registry.layers("spacy_glove_bilstm.GloveOOVVectors.v2")(GloveOOVVectors_v2)
 registry.layers("spacy_glove_bilstm.CharEmbed.v1")(CharEmbed)
 registry.layers("spacy_glove_bilstm.WithWindows.v1")(with_windows)
-# Training: batcher, callbacks, logger.
+# Training: corpus reader, batcher, callbacks, logger.
+registry.readers("spacy_glove_bilstm.SentenceCorpus.v1")(create_sentence_corpus)
 registry.batchers("spacy_glove_bilstm.BatchByWords.v1")(configure_batch_by_words)
 registry.callbacks("spacy_glove_bilstm.LoadGloVe.v1")(create_load_glove)
 registry.callbacks("spacy_glove_bilstm.SetOOVStats.v1")(create_set_oov_stats)
