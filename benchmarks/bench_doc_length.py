@@ -61,6 +61,12 @@ ENCODER_V1 = {
     "dropout": 0.0,
     "backend": "native",
 }
+# How the tweets are laid out in Docs, and the suffix of their corpus paths.
+GROUPINGS = {
+    "tweets": "",  # one tweet per Doc
+    "grouped": "_{group}",  # --group tweets per Doc, a sentence start at every tweet
+    "grouped_plain": "_{group}_nosents",  # the same Docs without sentence boundaries
+}
 # name: (label, config, vectors table, overrides)
 SYSTEMS: Dict[str, Tuple[str, Path, str, Dict[str, Any]]] = {
     "ours": ("ours (shipped config)", OURS_CONFIG, "ours", {}),
@@ -82,9 +88,10 @@ SYSTEMS: Dict[str, Tuple[str, Path, str, Dict[str, Any]]] = {
 }
 
 
-def group_docs(source: str, output: str, size: int) -> None:
+def group_docs(source: str, output: str, size: int, sentence_starts: bool = True) -> None:
     """Write the Docs of ``source`` with ``size`` consecutive Docs merged into one, each old Doc
-    starting a sentence."""
+    starting a sentence (as ``spacy convert -n`` gives), or with no sentence boundaries at all
+    (raw paragraphs, as a pipeline without a sentence splitter sees them)."""
     import spacy
     from spacy.tokens import Doc, DocBin
 
@@ -94,14 +101,28 @@ def group_docs(source: str, output: str, size: int) -> None:
         for token in doc:
             token.is_sent_start = token.i == 0
     merged = [Doc.from_docs(docs[i : i + size]) for i in range(0, len(docs), size)]
+    if not sentence_starts:
+        merged = [_without_sentence_starts(doc) for doc in merged]
     DocBin(docs=merged).to_disk(output)
+
+
+def _without_sentence_starts(doc: Any) -> Any:
+    from spacy.attrs import ENT_IOB, ENT_TYPE
+    from spacy.tokens import Doc
+
+    words = [t.text for t in doc]
+    spaces = [bool(t.whitespace_) for t in doc]
+    plain = Doc(doc.vocab, words=words, spaces=spaces)
+    plain.from_array([ENT_IOB, ENT_TYPE], doc.to_array([ENT_IOB, ENT_TYPE]))
+    return plain
 
 
 def inference_speeds(
     model: str, paths: Dict[str, str], group: int, long_words: int, repeats: int = 3
 ) -> Dict[str, float]:
     """words/s of ``nlp.pipe`` on fresh Docs: dev+test as tweets and grouped, and the first
-    training tweets as separate Docs and as one Doc of at least ``long_words`` tokens."""
+    training tweets as separate Docs and as one Doc of at least ``long_words`` tokens, without
+    sentence boundaries and with a sentence start at every tweet."""
     import spacy
     from spacy.tokens import Doc, DocBin
 
@@ -119,12 +140,16 @@ def inference_speeds(
         "grouped": grouped,
         "long_as_tweets": train[:cut],
         "long_doc": [Doc.from_docs(train[:cut])],
+        "long_doc_sents": [Doc.from_docs(train[:cut])],
     }
     result: Dict[str, float] = {"long_words": sum(len(d) for d in train[:cut])}
     for name, docs in inputs.items():
         best = math.inf
         for _ in range(repeats):
             fresh = [Doc(nlp.vocab, words=[t.text for t in d]) for d in docs]
+            if name == "long_doc_sents":  # a sentence start at every tweet
+                starts: List[Any] = [i == 0 for d in train[:cut] for i in range(len(d))]
+                fresh = [Doc(nlp.vocab, words=[t.text for t in docs[0]], sent_starts=starts)]
             start = time.process_time()
             for _doc in nlp.pipe(fresh):
                 pass
@@ -172,7 +197,7 @@ def system_settings(system: str, args: argparse.Namespace) -> Tuple[Path, str, D
 
 def train(
     system: str,
-    group: int,
+    grouping: str,
     paths: Dict[str, Path],
     args: argparse.Namespace,
     seed: int,
@@ -189,8 +214,8 @@ def train(
 
     config, vectors, overrides = system_settings(system, args)
     code = args.before if system == "before" else ROOT
-    suffix = "" if group == 1 else f"_{group}"
-    run_dir = args.workdir / "doc_length" / f"{system}-g{group}-s{seed}-e{epochs}"
+    suffix = GROUPINGS[grouping].format(group=args.group)
+    run_dir = args.workdir / "doc_length" / f"{system}-{grouping}{suffix}-s{seed}-e{epochs}"
     settings: Dict[str, Any] = {
         "paths.train": str(paths["train" + suffix]),
         "paths.dev": str(paths["dev" + suffix]),
@@ -219,13 +244,13 @@ def train(
         proc = subprocess.Popen(cmd, cwd=code, stdout=out, stderr=subprocess.STDOUT)
         _, status, usage = os.wait4(proc.pid, 0)
     if os.waitstatus_to_exitcode(status) != 0:
-        sys.exit(f"{system} on {group}-tweet Docs failed: see {run_dir / 'train.log'}")
+        sys.exit(f"{system} on {grouping} Docs failed: see {run_dir / 'train.log'}")
     log = read_log(run_dir / "curves.jsonl")
     words, seconds = training_speed(log)
     steps = log.steps
     return {
         "system": system,
-        "group": group,
+        "grouping": grouping,
         "seed": seed,
         "train_wps": words / seconds,
         "steps": len(steps),
@@ -242,40 +267,63 @@ def prepare(args: argparse.Namespace) -> Dict[str, Path]:
     from benchmarks.ner.data import prepare as prepare_ner
 
     paths = prepare_ner(args.workdir, None, print)
-    folder = args.workdir / f"corpus_{args.group}"
-    folder.mkdir(parents=True, exist_ok=True)
-    for split in SPLITS:
-        output = folder / f"{split}.spacy"
-        if not output.exists():
-            call("group_docs", {"source": paths[split], "output": output, "size": args.group})
-        paths[f"{split}_{args.group}"] = output
+    for grouping, suffix in GROUPINGS.items():
+        if grouping == "tweets":
+            continue
+        suffix = suffix.format(group=args.group)
+        folder = args.workdir / f"corpus{suffix}"
+        folder.mkdir(parents=True, exist_ok=True)
+        for split in SPLITS:
+            output = folder / f"{split}.spacy"
+            if not output.exists():
+                kwargs = {"source": paths[split], "output": output, "size": args.group}
+                call("group_docs", {**kwargs, "sentence_starts": grouping == "grouped"})
+            paths[f"{split}{suffix}"] = output
     return paths
 
 
 def format_markdown(records: List[Dict[str, Any]], group: int) -> str:
-    by = {(r["system"], r["group"]): r for r in records}
-    lines = [
-        f"| system | train words/s, tweets | train words/s, {group} tweets per Doc | "
-        f"{group} / 1 | vs anchor on {group}-tweet Docs | dev F, tweets | "
-        f"dev F, {group}-tweet Docs | infer words/s, tweets | infer, {group}-tweet Docs | "
-        "infer, one long Doc | long Doc / same tweets |",
-        "|---|---|---|---|---|---|---|---|---|---|---|",
-    ]
-    anchor = by.get(("anchor", group))
+    by = {(r["system"], r["grouping"]): r for r in records}
     labels = {name: label for name, (label, *_rest) in SYSTEMS.items()}
     labels["before"] = "ours before (the --before checkout, its shipped config)"
+    many = f"{group} tweets per Doc"
+    lines = [
+        f"| system | train words/s, tweets | {many}, sentence starts | / tweets | / anchor | "
+        f"{many}, no sentence starts | / tweets | / anchor | dev F: tweets, {group} with "
+        f"starts, {group} without |",
+        "|---|---|---|---|---|---|---|---|---|",
+    ]
     for system, label in labels.items():
-        one, many = by.get((system, 1)), by.get((system, group))
-        if not one or not many:
+        one = by.get((system, "tweets"))
+        if not one:
             continue
         key = "train_cpu_wps" if "train_cpu_wps" in one else "train_wps"
-        versus = f"{many[key] / anchor[key]:.2f}x" if anchor else ""
+        cells = [label, f"{one[key] / 1e3:.1f}k"]
+        dev = [f"{one['dev_f']:.1f}"]
+        for grouping in ("grouped", "grouped_plain"):
+            rec, anchor = by.get((system, grouping)), by.get(("anchor", grouping))
+            if not rec:
+                cells += ["", "", ""]
+                continue
+            versus = f"{rec[key] / anchor[key]:.2f}x" if anchor else ""
+            cells += [f"{rec[key] / 1e3:.1f}k", f"{rec[key] / one[key]:.2f}x", versus]
+            dev.append(f"{rec['dev_f']:.1f}")
+        lines.append("| " + " | ".join(cells + [", ".join(dev)]) + " |")
+    lines += [
+        "",
+        f"| system | infer words/s, tweets | {many} (no starts) | one long Doc, no starts | "
+        "/ same tweets | one long Doc, sentence starts | / same tweets |",
+        "|---|---|---|---|---|---|---|",
+    ]
+    for system, label in labels.items():
+        one = by.get((system, "tweets"))
+        if not one or "infer_tweets" not in one:
+            continue
+        same, sents = one["infer_long_as_tweets"], one["infer_long_doc_sents"]
         lines.append(
-            f"| {label} | {one[key] / 1e3:.1f}k | {many[key] / 1e3:.1f}k | "
-            f"{many[key] / one[key]:.2f}x | {versus} | {one['dev_f']:.1f} | "
-            f"{many['dev_f']:.1f} | {one['infer_tweets'] / 1e3:.1f}k | "
-            f"{one['infer_grouped'] / 1e3:.1f}k | {one['infer_long_doc'] / 1e3:.1f}k | "
-            f"{one['infer_long_doc'] / one['infer_long_as_tweets']:.2f}x |"
+            f"| {label} | {one['infer_tweets'] / 1e3:.1f}k | {one['infer_grouped'] / 1e3:.1f}k | "
+            f"{one['infer_long_doc'] / 1e3:.1f}k | {one['infer_long_doc'] / same:.2f}x | "
+            f"{sents / 1e3:.1f}k | {sents / same:.2f}x |"
         )
     return "\n".join(lines) + "\n"
 
@@ -303,20 +351,20 @@ def main(argv: Sequence[str] = ()) -> None:
     records = []
     systems = [*args.systems, *(["before"] if args.before else [])]
     for seed in args.seeds:
-        for group in (1, args.group):
+        for grouping, suffix in GROUPINGS.items():
+            suffix = suffix.format(group=args.group)
             for system in systems:
-                record = train(system, group, paths, args, seed, args.epochs)
+                record = train(system, grouping, paths, args, seed, args.epochs)
                 if args.epochs > 1:
                     # Start-up, initialization and saving cancel out of the difference.
-                    first = train(system, group, paths, args, seed, 1)
+                    first = train(system, grouping, paths, args, seed, 1)
                     record["train_cpu_wps"] = (record["all_words"] - first["all_words"]) / (
                         record["cpu_seconds"] - first["cpu_seconds"]
                     )
                 code = args.before if system == "before" else None
-                suffix = "" if group == 1 else f"_{args.group}"
                 dev = {"model": record["model"], "dev": paths["dev" + suffix]}
                 record["dev_f"] = call("dev_f", dev, code)
-                if group == 1:
+                if grouping == "tweets":
                     speeds = {
                         "model": record["model"],
                         "paths": paths,
