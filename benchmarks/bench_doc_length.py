@@ -101,6 +101,10 @@ def group_docs(source: str, output: str, size: int, sentence_starts: bool = True
         for token in doc:
             token.is_sent_start = token.i == 0
     merged = [Doc.from_docs(docs[i : i + size]) for i in range(0, len(docs), size)]
+    for doc in merged:
+        # The tweets were made from words alone: keep their gold tokens in training, as spaCy's
+        # Corpus does for the one-tweet Docs (from_docs would let it re-tokenize the text).
+        doc.has_unknown_spaces = docs[0].has_unknown_spaces
     if not sentence_starts:
         merged = [_without_sentence_starts(doc) for doc in merged]
     DocBin(docs=merged).to_disk(output)
@@ -114,6 +118,7 @@ def _without_sentence_starts(doc: Any) -> Any:
     spaces = [bool(t.whitespace_) for t in doc]
     plain = Doc(doc.vocab, words=words, spaces=spaces)
     plain.from_array([ENT_IOB, ENT_TYPE], doc.to_array([ENT_IOB, ENT_TYPE]))
+    plain.has_unknown_spaces = doc.has_unknown_spaces
     return plain
 
 
@@ -165,13 +170,30 @@ def numpy_searchsorted(lengths: Sequence[int], total: int) -> int:
     return int(numpy.searchsorted(numpy.cumsum(lengths), total))
 
 
-def dev_f(model: str, dev: str) -> float:
-    """Entity F (points) of ``model`` on ``dev``, as `spacy evaluate` computes it."""
+def dev_f(model: str, dev: str, sentence_starts: bool = False) -> float:
+    """Entity F (points) of ``model`` on ``dev``, as `spacy evaluate` computes it; with
+    ``sentence_starts``, the pipeline's input Docs carry the gold sentence starts, as a sentence
+    splitter before ``ner`` would give them (spaCy's Corpus gives tokens only)."""
     import spacy
-    from spacy.training import Corpus
+    from spacy.tokens import Doc
+    from spacy.training import Corpus, Example
 
     nlp = spacy.load(model)
-    return 100.0 * float(nlp.evaluate(list(Corpus(str(dev))(nlp)))["ents_f"] or 0.0)
+    examples = list(Corpus(str(dev))(nlp))
+    if sentence_starts:
+        examples = [
+            Example(
+                Doc(
+                    nlp.vocab,
+                    words=[t.text for t in eg.reference],
+                    spaces=[bool(t.whitespace_) for t in eg.reference],
+                    sent_starts=[bool(t.is_sent_start) for t in eg.reference],
+                ),
+                eg.reference,
+            )
+            for eg in examples
+        ]
+    return 100.0 * float(nlp.evaluate(examples)["ents_f"] or 0.0)
 
 
 def call(function: str, kwargs: Dict[str, Any], code: Optional[Path] = None) -> Any:
@@ -290,7 +312,7 @@ def format_markdown(records: List[Dict[str, Any]], group: int) -> str:
     lines = [
         f"| system | train words/s, tweets | {many}, sentence starts | / tweets | / anchor | "
         f"{many}, no sentence starts | / tweets | / anchor | dev F: tweets, {group} with "
-        f"starts, {group} without |",
+        f"starts (scored without, with starts), {group} without |",
         "|---|---|---|---|---|---|---|---|---|",
     ]
     for system, label in labels.items():
@@ -308,6 +330,8 @@ def format_markdown(records: List[Dict[str, Any]], group: int) -> str:
             versus = f"{rec[key] / anchor[key]:.2f}x" if anchor else ""
             cells += [f"{rec[key] / 1e3:.1f}k", f"{rec[key] / one[key]:.2f}x", versus]
             dev.append(f"{rec['dev_f']:.1f}")
+            if "dev_f_sentence_starts" in rec:
+                dev[-1] += f" / {rec['dev_f_sentence_starts']:.1f}"
         lines.append("| " + " | ".join(cells + [", ".join(dev)]) + " |")
     lines += [
         "",
@@ -364,6 +388,9 @@ def main(argv: Sequence[str] = ()) -> None:
                 code = args.before if system == "before" else None
                 dev = {"model": record["model"], "dev": paths["dev" + suffix]}
                 record["dev_f"] = call("dev_f", dev, code)
+                if grouping == "grouped":
+                    starts = {**dev, "sentence_starts": True}
+                    record["dev_f_sentence_starts"] = call("dev_f", starts, code)
                 if grouping == "tweets":
                     speeds = {
                         "model": record["model"],

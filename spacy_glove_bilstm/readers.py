@@ -46,7 +46,11 @@ def sentence_pieces(doc: Doc) -> Iterator[Doc]:
         return
     ends = list(starts[1:]) + [len(doc)]
     for start, end in zip(starts, ends):
-        yield doc[int(start) : int(end)].as_doc()
+        piece = doc[int(start) : int(end)].as_doc()
+        # A Doc made from words alone keeps its gold tokens in training (spaCy's Corpus does not
+        # re-tokenize it); its sentences must too.
+        piece.has_unknown_spaces = doc.has_unknown_spaces
+        yield piece
 
 
 def cut_points(doc: Doc) -> numpy.ndarray:

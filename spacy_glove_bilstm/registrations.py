@@ -31,6 +31,7 @@ from .learning_curves.logger import (
     create_learning_curve_steps,
     learning_curve_logger,
 )
+from .ops import create_use_blas_ops
 from .readers import create_sentence_corpus
 
 # Architectures: whole tok2vec models and the embed and encode blocks they compose.
@@ -52,6 +53,7 @@ registry.batchers("spacy_glove_bilstm.BatchByWords.v1")(configure_batch_by_words
 registry.callbacks("spacy_glove_bilstm.LoadGloVe.v1")(create_load_glove)
 registry.callbacks("spacy_glove_bilstm.SetOOVStats.v1")(create_set_oov_stats)
 registry.callbacks(STEPS_CALLBACK)(create_learning_curve_steps)
+registry.callbacks("spacy_glove_bilstm.UseBlasOps.v1")(create_use_blas_ops)
 registry.loggers("spacy_glove_bilstm.LearningCurveLogger.v1")(learning_curve_logger)
 # Pipeline component.
 Language.factory("glove_token_vectors", default_config={"source": None})(make_glove_token_vectors)

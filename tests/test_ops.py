@@ -49,3 +49,18 @@ def test_built_layers_use_blas_ops_on_plain_numpy_only(build) -> None:  # type: 
     assert {type(node.ops) for node in other.walk()} == {OtherOps}
     with use_ops("numpy"):
         assert {type(node.ops) for node in build().walk()} == {BlasNumpyOps}
+
+
+def test_use_blas_ops_callback_moves_spacys_layers_too() -> None:
+    from pathlib import Path
+
+    from spacy.util import load_config, load_model_from_config
+
+    config = load_config(Path(__file__).parent.parent / "configs" / "glove_bilstm_ner.cfg")
+    nlp = load_model_from_config(config, auto_fill=True)
+    ner = nlp.get_pipe("ner").model
+    assert {type(node.ops) for node in ner.walk()} == {BlasNumpyOps}
+    config["nlp"]["after_pipeline_creation"] = None
+    plain = load_model_from_config(config, auto_fill=True).get_pipe("ner").model
+    # Without the callback spaCy's own layers stay on NumpyOps; only this package's move.
+    assert {type(node.ops) for node in plain.walk()} == {NumpyOps, BlasNumpyOps}

@@ -156,5 +156,11 @@ def test_sentence_corpus_reads_sentences_and_keeps_plain_docs(tmp_path):
     assert all(isinstance(eg, Example) for eg in examples)
     assert [len(eg.reference) for eg in examples] == [7, 4, 1, 9, 21, 11, 1, 9]
     assert sum(len(eg.reference) for eg in examples) == sum(len(d) for d in docs)
+    # Docs made from words alone keep their gold tokens: "'m" is not re-tokenized to "'", "m".
+    words = ["I", "'m", "in", "paris", "ok", "."]
+    gold = Doc(nlp.vocab, words=words, sent_starts=[1, 0, 0, 0, 1, 0])
+    DocBin(docs=[gold]).to_disk(tmp_path / "train.spacy")
+    pieces = [[t.text for t in eg.predicted] for eg in reader(nlp)]
+    assert pieces == [words[:4], words[4:]]
     with pytest.raises(ValueError, match="E042"):
         registry.resolve({"r": {"@readers": "spacy_glove_bilstm.SentenceCorpus.v1", "path": None}})

@@ -10,7 +10,9 @@ import pytest
 import spacy
 from conftest import TRAIN, blank_with_vectors
 from spacy.language import Language
-from spacy.tokens import DocBin
+from spacy.tokens import Doc, DocBin
+
+from spacy_glove_bilstm.ops import BlasNumpyOps
 
 CONFIG = Path(__file__).parent.parent / "configs" / "glove_bilstm_ner.cfg"
 OOV_TEXT = "Zorblax flew to Paris with @zorb_fan #zorblaxing 🙂"
@@ -18,14 +20,18 @@ OOV_TEXT = "Zorblax flew to Paris with @zorb_fan #zorblaxing 🙂"
 
 def _write_corpus(tmp: Path) -> None:
     nlp = spacy.blank("en")
-    db = DocBin()
+    docs = []
     for _ in range(6):
         for text, ents in TRAIN:
             doc = nlp.make_doc(text)
             doc.ents = [doc.char_span(s, e, label=label) for s, e, label in ents]
-            db.add(doc)
-    db.to_disk(tmp / "train.spacy")
-    db.to_disk(tmp / "dev.spacy")
+            for token in doc:
+                token.is_sent_start = token.i == 0
+            docs.append(doc)
+    DocBin(docs=docs).to_disk(tmp / "dev.spacy")
+    # Training Docs of two sentences each: SentenceCorpus.v1 reads them as their sentences.
+    pairs = [Doc.from_docs(docs[i : i + 2]) for i in range(0, len(docs), 2)]
+    DocBin(docs=pairs).to_disk(tmp / "train.spacy")
     blank_with_vectors().to_disk(tmp / "vectors")
 
 
@@ -69,7 +75,8 @@ def test_same_seed_gives_byte_identical_weights(trained):
     _, a, b = trained
     assert (a / "ner" / "model").read_bytes() == (b / "ner" / "model").read_bytes()
     config = (a / "config.cfg").read_text()
-    assert '@architectures = "spacy_glove_bilstm.GloveBiLSTM.v1"' in config
+    assert '@architectures = "spacy_glove_bilstm.GloveBiLSTM.v2"' in config
+    assert '@readers = "spacy_glove_bilstm.SentenceCorpus.v1"' in config
     assert "--code" not in config
     # The default config logs the learning curve, with one dev score per epoch.
     records = [json.loads(line) for line in (a.parent / "curves.jsonl").read_text().splitlines()]
@@ -86,6 +93,17 @@ def test_loaded_pipeline_predicts_and_keeps_oov_vectors(trained, tmp_path):
     assert numpy.corrcoef(zorb)[0, 1] > 0.7  # 0.87 here; 0.38 with the plain sampler
     doc = nlp("Emma went to Paris")
     assert all(ent.label_ in {"LOC", "PER"} for ent in doc.ents)
+    # The loaded pipeline multiplies with numpy's BLAS everywhere (UseBlasOps.v1) ...
+    assert {type(node.ops) for node in nlp.get_pipe("ner").model.walk()} == {BlasNumpyOps}
+    # ... and encodes a Doc with sentence starts exactly as its sentences one per Doc.
+    tok2vec = nlp.get_pipe("ner").model.get_ref("tok2vec").layers[0]
+    singles = [nlp.make_doc(text) for text, _ in TRAIN]
+    words = [t.text for d in singles for t in d]
+    starts = [t.i == 0 for d in singles for t in d]
+    paragraph = Doc(nlp.vocab, words=words, sent_starts=starts)
+    numpy.testing.assert_array_equal(
+        tok2vec.predict([paragraph])[0], numpy.concatenate(tok2vec.predict(singles))
+    )
     expected = _oov_vector(nlp)
     # The same after to_bytes/from_bytes and to_disk/from_disk.
     clone = spacy.blank("en").from_config(nlp.config)
