@@ -368,7 +368,21 @@ def main(argv: Sequence[str] = ()) -> None:
     parser.add_argument(
         "--before", type=Path, default=None, help="a checkout of an earlier version, as 'before'"
     )
+    parser.add_argument(
+        "--report",
+        type=Path,
+        nargs="+",
+        default=None,
+        help="only print the tables of these --json files together (e.g. two processes run side "
+        "by side), seed by seed",
+    )
     args = parser.parse_args(argv or None)
+    if args.report:
+        records = [r for path in args.report for r in json.loads(path.read_text("utf8"))]
+        for seed in sorted({r["seed"] for r in records}):
+            print(f"Seed {seed}\n")
+            print(format_markdown([r for r in records if r["seed"] == seed], args.group))
+        return
     for name in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
         os.environ[name] = "1"
     paths = prepare(args)
