@@ -15,6 +15,13 @@ SENTENCES = [
     "new york to paris , london and the mat".split(),
 ]
 
+EMBED = {
+    "@architectures": "spacy_glove_bilstm.GloveOOVEmbed.v2",
+    "width": 8,
+    "attrs": ["NORM", "SHAPE"],
+    "rows": [50, 50],
+}
+
 
 def _tok2vec(by_sentence: bool):
     return registry.resolve(
@@ -22,12 +29,7 @@ def _tok2vec(by_sentence: bool):
             "m": {
                 "@architectures": "spacy_glove_bilstm.GloveBiLSTM.v2",
                 "by_sentence": by_sentence,
-                "embed": {
-                    "@architectures": "spacy_glove_bilstm.GloveOOVEmbed.v2",
-                    "width": 8,
-                    "attrs": ["NORM", "SHAPE"],
-                    "rows": [50, 50],
-                },
+                "embed": EMBED,
                 "encode": {
                     "@architectures": "spacy_glove_bilstm.WindowBiLSTMEncoder.v2",
                     "width": 8,
@@ -97,12 +99,7 @@ def test_by_sentence_false_is_v1():
         {
             "m": {
                 "@architectures": "spacy_glove_bilstm.GloveBiLSTM.v1",
-                "embed": {
-                    "@architectures": "spacy_glove_bilstm.GloveOOVEmbed.v2",
-                    "width": 8,
-                    "attrs": ["NORM", "SHAPE"],
-                    "rows": [50, 50],
-                },
+                "embed": EMBED,
                 "encode": {
                     "@architectures": "spacy_glove_bilstm.BiLSTMEncoder.v1",
                     "width": 8,
