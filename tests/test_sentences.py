@@ -54,7 +54,7 @@ def test_sentence_lengths_read_the_sent_start_column():
     assert sentence_lengths(Doc(nlp.vocab, words=[])).tolist() == [0]
 
 
-def test_a_paragraph_is_encoded_exactly_as_its_sentences():
+def test_a_paragraph_is_encoded_as_its_sentences():
     nlp = blank_with_vectors()
     model = _tok2vec(by_sentence=True)
     singles = [Doc(nlp.vocab, words=s) for s in SENTENCES]
@@ -65,7 +65,9 @@ def test_a_paragraph_is_encoded_exactly_as_its_sentences():
     separate = numpy.concatenate(model.predict(singles))
     Y, backprop = model([paragraph, empty, plain], is_train=True)
     assert [y.shape for y in Y] == [(21, 8), (0, 8), (21, 8)]
-    numpy.testing.assert_array_equal(Y[0], separate)
+    # Equal up to float32 rounding: the batch holds other rows than `separate`'s, and on some
+    # CPUs BLAS then sums the same products in another order (seen: 1.4e-6 on an AMD EPYC).
+    numpy.testing.assert_allclose(Y[0], separate, rtol=1e-5, atol=1e-5)
     # Without sentence starts the Doc is read whole: the LSTM's windows cross sentences.
     assert not numpy.allclose(Y[2], separate)
     # The gradient of a paragraph equals the sum of its sentences' gradients.
