@@ -103,6 +103,11 @@ class Errors(metaclass=ErrorsWithCodes):
         "spacy_glove_bilstm.SentenceCorpus.v1 got no path. Set it to a .spacy file or a "
         "directory of them, e.g. `path = ${{paths.train}}` with `--paths.train train.spacy`."
     )
+    E043 = (
+        "sentence_beam_ner: {name} must be {minimum} or more, got {value!r}. Set "
+        "[components.ner] beam_width = 4 and max_piece_length = 100 (tokens), or use the "
+        'factory "ner" for greedy tagging.'
+    )
 
     # --- vector files and the vectors CLI (E100-E199) ---
     E100 = (

@@ -33,6 +33,7 @@ from .learning_curves.logger import (
 )
 from .ops import create_use_blas_ops
 from .readers import create_sentence_corpus
+from .sentence_beam_ner import FACTORY_DEFAULTS, make_sentence_beam_ner
 
 # Architectures: whole tok2vec models and the embed and encode blocks they compose.
 registry.architectures("spacy_glove_bilstm.GloveBiLSTM.v1")(build_glove_bilstm)
@@ -55,5 +56,11 @@ registry.callbacks("spacy_glove_bilstm.SetOOVStats.v1")(create_set_oov_stats)
 registry.callbacks(STEPS_CALLBACK)(create_learning_curve_steps)
 registry.callbacks("spacy_glove_bilstm.UseBlasOps.v1")(create_use_blas_ops)
 registry.loggers("spacy_glove_bilstm.LearningCurveLogger.v1")(learning_curve_logger)
-# Pipeline component.
+# Pipeline components.
 Language.factory("glove_token_vectors", default_config={"source": None})(make_glove_token_vectors)
+Language.factory(
+    "sentence_beam_ner",
+    assigns=["doc.ents", "token.ent_iob", "token.ent_type"],
+    default_config=FACTORY_DEFAULTS,
+    default_score_weights={"ents_f": 1.0, "ents_p": 0.0, "ents_r": 0.0, "ents_per_type": None},
+)(make_sentence_beam_ner)

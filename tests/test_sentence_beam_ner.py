@@ -1,0 +1,170 @@
+import pickle
+
+import pytest
+import spacy
+from conftest import TRAIN, blank_with_vectors
+from spacy.tokens import Doc, Span
+from spacy.training import Example
+from thinc.api import fix_random_seed
+
+from spacy_glove_bilstm.sentence_beam_ner import SentenceBeamEntityRecognizer, doc_pieces
+
+MODEL = {
+    "@architectures": "spacy.TransitionBasedParser.v2",
+    "state_type": "ner",
+    "extra_state_tokens": False,
+    "hidden_width": 16,
+    "maxout_pieces": 2,
+    "use_upper": True,
+    "nO": None,
+    "tok2vec": {
+        "@architectures": "spacy_glove_bilstm.GloveBiLSTM.v2",
+        "by_sentence": True,
+        "embed": {
+            "@architectures": "spacy_glove_bilstm.GloveOOVEmbed.v2",
+            "width": 16,
+            "attrs": ["NORM", "SHAPE"],
+            "rows": [100, 100],
+        },
+        "encode": {
+            "@architectures": "spacy_glove_bilstm.WindowBiLSTMEncoder.v2",
+            "width": 16,
+            "lstm_window": 6,
+            "lstm_context": 2,
+        },
+    },
+}
+
+SENTENCES = [
+    "Emma flew to New York today .".split(),
+    "the cat sat in London".split(),
+    "Paris is big !".split(),
+    "I went to Paris and London with Emma".split(),
+]
+
+
+@pytest.fixture(scope="module")
+def nlp():
+    fix_random_seed(0)
+    nlp = blank_with_vectors()
+    nlp.add_pipe("sentence_beam_ner", name="ner", config={"model": MODEL, "max_piece_length": 8})
+    examples = [Example.from_dict(nlp.make_doc(t), {"entities": e}) for t, e in TRAIN]
+    optimizer = nlp.initialize(lambda: examples)
+    for _ in range(30):
+        nlp.update(examples, sgd=optimizer)
+    return nlp
+
+
+def _doc(nlp, sentences, starts=True):
+    words = [w for s in sentences for w in s]
+    sent_starts = [i == 0 for s in sentences for i in range(len(s))] if starts else None
+    return Doc(nlp.vocab, words=words, sent_starts=sent_starts)
+
+
+def _ents(doc, offset=0):
+    return [(e.start - offset, e.end - offset, e.label_) for e in doc.ents]
+
+
+def _iob(doc):
+    return [(t.ent_iob_, t.ent_type_) for t in doc]
+
+
+def test_pieces_are_sentences_cut_at_punctuation_and_never_inside_a_preset_entity():
+    nlp = spacy.blank("en")
+    doc = _doc(nlp, SENTENCES)
+    assert doc_pieces(doc, 100) == [(0, 7), (7, 12), (12, 16), (16, 24)]
+    # Sentences longer than the limit are cut in their second half, after punctuation first.
+    assert doc_pieces(doc, 3) == [(0, 3), (3, 6), (6, 7), (7, 10), (10, 12), (12, 15)] + [
+        (15, 16),
+        (16, 19),
+        (19, 22),
+        (22, 24),
+    ]
+    plain = _doc(nlp, SENTENCES, starts=False)
+    assert doc_pieces(plain, 10) == [(0, 7), (7, 16), (16, 24)]  # after "." and "!"
+    assert doc_pieces(plain, 100) == [(0, 24)]
+    # A preset entity across a sentence start joins the sentences; one across a cut moves it.
+    doc.set_ents([Span(doc, 5, 9, "LOC")])
+    assert doc_pieces(doc, 100)[:2] == [(0, 12), (12, 16)]
+    plain.set_ents([Span(plain, 4, 9, "LOC")])
+    assert doc_pieces(plain, 8) == [(0, 4), (4, 12), (12, 16), (16, 24)]
+    assert doc_pieces(Doc(nlp.vocab, words=[]), 8) == []
+
+
+def test_a_paragraph_is_tagged_as_its_sentences(nlp):
+    ner = nlp.get_pipe("ner")
+    assert isinstance(ner, SentenceBeamEntityRecognizer)
+    singles = [nlp(Doc(nlp.vocab, words=s)) for s in SENTENCES]
+    assert any(doc.ents for doc in singles), "the test model tags nothing: train it longer"
+    paragraph = nlp(_doc(nlp, SENTENCES))
+    offset = 0
+    for single in singles:
+        piece = paragraph[offset : offset + len(single)]
+        assert _iob(piece) == _iob(single)
+        offset += len(single)
+    # Without sentence starts, each piece is tagged as a Doc of its own words.
+    plain = nlp(_doc(nlp, SENTENCES, starts=False))
+    words = [t.text for t in plain]
+    pieces = doc_pieces(plain, ner.cfg["max_piece_length"])
+    assert len(pieces) == 4
+    expected = [
+        (begin + start, end + start, label)
+        for start, stop in pieces
+        for begin, end, label in _ents(nlp(Doc(nlp.vocab, words=words[start:stop])))
+    ]
+    assert expected and _ents(plain) == expected
+    assert all(t.ent_iob_ in ("B", "I", "O") for t in plain)
+
+
+def test_scored_ents_are_at_the_docs_offsets(nlp):
+    ner = nlp.get_pipe("ner")
+    paragraph = _doc(nlp, SENTENCES)
+    scored = ner.scored_ents(ner.predict([paragraph]))
+    assert len(scored) == 1
+    offset = 0
+    for sentence in SENTENCES:
+        single = ner.scored_ents(ner.predict([Doc(nlp.vocab, words=sentence)]))[0]
+        mine = {
+            (start - offset, end - offset, label): score
+            for (start, end, label), score in scored[0].items()
+            if offset <= start < offset + len(sentence)
+        }
+        assert mine.keys() == single.keys()
+        assert all(mine[key] == pytest.approx(single[key]) for key in single)
+        offset += len(sentence)
+
+
+def test_preset_entities_and_empty_docs_are_kept(nlp):
+    doc = _doc(nlp, SENTENCES, starts=False)
+    doc.set_ents([Span(doc, 4, 10, "ORG")], default="unmodified")
+    tagged = nlp(doc)
+    assert (4, 10, "ORG") in _ents(tagged)
+    empty = Doc(nlp.vocab, words=[])
+    docs = list(nlp.pipe([empty, _doc(nlp, SENTENCES), Doc(nlp.vocab, words=[])]))
+    assert [len(d) for d in docs] == [0, 24, 0]
+    assert _ents(docs[1]) == _ents(nlp(_doc(nlp, SENTENCES)))
+    ner = nlp.get_pipe("ner")
+    scored = ner.scored_ents(ner.predict([_doc(nlp, SENTENCES), empty]))
+    assert len(scored) == 2 and scored[0] and not scored[1]
+
+
+def test_saved_and_pickled_pipelines_keep_the_component(nlp, tmp_path):
+    expected = _ents(nlp(_doc(nlp, SENTENCES, starts=False)))
+    nlp.to_disk(tmp_path / "pipeline")
+    loaded = spacy.load(tmp_path / "pipeline")
+    ner = loaded.get_pipe("ner")
+    assert isinstance(ner, SentenceBeamEntityRecognizer)
+    assert ner.cfg["max_piece_length"] == 8
+    assert _ents(loaded(_doc(loaded, SENTENCES, starts=False))) == expected
+    unpickled = pickle.loads(pickle.dumps(nlp))
+    ner = unpickled.get_pipe("ner")
+    assert isinstance(ner, SentenceBeamEntityRecognizer)
+    assert ner.cfg["max_piece_length"] == 8
+    assert _ents(unpickled(_doc(unpickled, SENTENCES, starts=False))) == expected
+
+
+@pytest.mark.parametrize("setting", [{"max_piece_length": 0}, {"beam_width": 1}])
+def test_bad_settings_name_the_fix(setting):
+    nlp = blank_with_vectors()
+    with pytest.raises(ValueError, match=r"\[E043\].*" + list(setting)[0]):
+        nlp.add_pipe("sentence_beam_ner", config={"model": MODEL, **setting})
