@@ -11,7 +11,19 @@ start inside an entity span is not used as a cut.
 """
 
 from pathlib import Path
-from typing import TYPE_CHECKING, Callable, Iterable, Iterator, Optional, Union
+from typing import (
+    TYPE_CHECKING,
+    Any,
+    Callable,
+    Iterable,
+    Iterator,
+    List,
+    Optional,
+    Sequence,
+    Tuple,
+    Union,
+    cast,
+)
 
 import numpy
 from spacy.attrs import ENT_IOB, SENT_START
@@ -45,12 +57,19 @@ def sentence_pieces(doc: Doc) -> Iterator[Doc]:
         yield doc
         return
     ends = list(starts[1:]) + [len(doc)]
-    for start, end in zip(starts, ends):
-        piece = doc[int(start) : int(end)].as_doc()
+    for piece in span_docs(doc, [(int(start), int(end)) for start, end in zip(starts, ends)]):
         # A Doc made from words alone keeps its gold tokens in training (spaCy's Corpus does not
         # re-tokenize it); its sentences must too.
         piece.has_unknown_spaces = doc.has_unknown_spaces
         yield piece
+
+
+def span_docs(doc: Doc, ranges: Sequence[Tuple[int, int]]) -> List[Doc]:
+    """``doc[start:end].as_doc()`` for each range, all from one array of ``doc``: ``as_doc``
+    alone copies the whole Doc to an array for every span, quadratic in a long Doc."""
+    head = list(doc._get_array_attrs())
+    array = doc.to_array(head)
+    return [cast(Any, doc[start:end]).as_doc(array_head=head, array=array) for start, end in ranges]
 
 
 def cut_points(doc: Doc) -> numpy.ndarray:

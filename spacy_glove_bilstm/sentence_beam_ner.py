@@ -26,7 +26,7 @@ from spacy.vocab import Vocab
 from thinc.api import Model
 
 from .errors import Errors
-from .readers import ENT_IOB_INSIDE, cut_points
+from .readers import ENT_IOB_INSIDE, cut_points, span_docs
 
 # spaCy's Sentencizer's sentence-final characters, as tokens of their own.
 SENTENCE_FINAL = frozenset(
@@ -122,9 +122,12 @@ class SentenceBeamEntityRecognizer(EntityRecognizer):
         docs = [docs] if isinstance(docs, Doc) else list(docs)
         pieces = []
         for i, doc in enumerate(docs):
-            for start, end in doc_pieces(doc, self.cfg["max_piece_length"]):
-                whole = start == 0 and end == len(doc)
-                pieces.append((i, start, doc if whole else doc[start:end].as_doc()))
+            cuts = doc_pieces(doc, self.cfg["max_piece_length"])
+            if len(cuts) == 1:
+                pieces.append((i, 0, doc))
+                continue
+            for (start, _), piece in zip(cuts, span_docs(doc, cuts)):
+                pieces.append((i, start, piece))
         if not pieces:
             return PieceBeams(len(docs), [], [])
         beams = super().predict([piece for _, _, piece in pieces])

@@ -6,7 +6,7 @@ from spacy.training import Example
 from spacy.util import registry
 
 from spacy_glove_bilstm.layers.sentences import sentence_lengths
-from spacy_glove_bilstm.readers import SentenceCorpus, cut_points, sentence_pieces
+from spacy_glove_bilstm.readers import SentenceCorpus, cut_points, sentence_pieces, span_docs
 
 SENTENCES = [
     "the cat sat on the mat .".split(),
@@ -142,6 +142,17 @@ def test_sentence_pieces_split_at_starts_outside_entities_and_drop_nothing():
     assert [len(p) for p in kept] == [11, 1, 9]
     assert [e.text for p in kept for e in p.ents] == ["mat . London"]
     assert list(sentence_pieces(empty)) == []
+
+
+def test_span_docs_equal_span_as_doc():
+    nlp = blank_with_vectors()
+    doc = _paragraph(nlp, SENTENCES)
+    doc.ents = [Span(doc, 5, 8, label="LOC"), Span(doc, 12, 14, label="LOC")]
+    ranges = [(0, 6), (6, 12), (12, 13), (13, 21)]  # the first cuts inside "mat . London"
+    for (start, end), piece in zip(ranges, span_docs(doc, ranges)):
+        expected = doc[start:end].as_doc()
+        assert piece.to_json() == expected.to_json()
+        assert [t.is_sent_start for t in piece] == [t.is_sent_start for t in expected]
 
 
 def test_sentence_corpus_reads_sentences_and_keeps_plain_docs(tmp_path):
