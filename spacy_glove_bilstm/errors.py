@@ -105,8 +105,8 @@ class Errors(metaclass=ErrorsWithCodes):
     )
     E043 = (
         "sentence_beam_ner: {name} must be {minimum} or more, got {value!r}. Set "
-        "[components.ner] beam_width = 4 and max_piece_length = 100 (tokens), or use the "
-        'factory "ner" for greedy tagging.'
+        "[components.ner] beam_width = 4 (1 for greedy tagging) and max_piece_length = 100 "
+        "(tokens)."
     )
 
     # --- vector files and the vectors CLI (E100-E199) ---

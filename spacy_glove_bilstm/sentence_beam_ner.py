@@ -12,7 +12,7 @@ shipped tok2vec encodes such Docs sentence by sentence, so a sentence tagged alo
 scores; the search keeps ``beam_width`` candidates per sentence instead of per Doc. Docs (or
 sentences) longer than ``max_piece_length`` without sentence starts are cut after sentence-final
 punctuation, else after other punctuation or whitespace, else at the limit; a preset entity is
-never cut. Training is ``beam_ner``'s.
+never cut. Training is ``beam_ner``'s. ``beam_width = 1`` is greedy ``ner``, Docs whole.
 """
 
 from collections import defaultdict
@@ -106,8 +106,8 @@ class SentenceBeamEntityRecognizer(EntityRecognizer):
         if int(max_piece_length) < 1:
             error = Errors.E043.format(name="max_piece_length", minimum=1, value=max_piece_length)
             raise ValueError(error)
-        if int(beam_width) < 2:
-            raise ValueError(Errors.E043.format(name="beam_width", minimum=2, value=beam_width))
+        if int(beam_width) < 1:
+            raise ValueError(Errors.E043.format(name="beam_width", minimum=1, value=beam_width))
         super().__init__(vocab, model, name, moves, beam_width=beam_width, **kwargs)
         self.cfg["max_piece_length"] = int(max_piece_length)
 
@@ -118,8 +118,11 @@ class SentenceBeamEntityRecognizer(EntityRecognizer):
         kwargs = {key: self.cfg[key] for key in keys}
         return (self.vocab, self.model, self.name, self.moves), kwargs
 
-    def predict(self, docs: Iterable[Doc]) -> PieceBeams:  # type: ignore[override]
+    def predict(self, docs: Iterable[Doc]) -> Any:
+        """``PieceBeams``; with ``beam_width = 1``, greedy ``ner``'s states."""
         docs = [docs] if isinstance(docs, Doc) else list(docs)
+        if self.cfg["beam_width"] == 1:  # greedy parsing steps through a long Doc in C
+            return super().predict(docs)
         pieces = []
         for i, doc in enumerate(docs):
             cuts = doc_pieces(doc, self.cfg["max_piece_length"])
@@ -133,8 +136,10 @@ class SentenceBeamEntityRecognizer(EntityRecognizer):
         beams = super().predict([piece for _, _, piece in pieces])
         return PieceBeams(len(docs), pieces, list(beams))
 
-    def set_annotations(self, docs: Iterable[Doc], piece_beams: PieceBeams) -> None:  # type: ignore[override]
+    def set_annotations(self, docs: Iterable[Doc], piece_beams: Any) -> None:
         docs = [docs] if isinstance(docs, Doc) else list(docs)
+        if not isinstance(piece_beams, PieceBeams):
+            return super().set_annotations(docs, piece_beams)
         piece_docs = [piece for _, _, piece in piece_beams.pieces]
         super().set_annotations(piece_docs, piece_beams.beams)
         by_doc: Dict[int, List[Tuple[int, Doc]]] = defaultdict(list)

@@ -439,8 +439,8 @@ def test_code_file_registers_experiments_and_factory_settings_are_checked(
     with pytest.raises(BenchmarkError, match="word_dropout"):
         resolve_overrides(config, {"{embed}.word_dropout": 0.25}, architecture_accepts)
     # The same for a component factory and its settings.
-    beam = {"components.ner.factory": "beam_ner", "components.ner.beam_width": 8}
-    check_builds(OURS_CONFIG, resolve_overrides(config, beam, architecture_accepts))
+    greedy = {"components.ner.beam_width": 1}
+    check_builds(OURS_CONFIG, resolve_overrides(config, greedy, architecture_accepts))
     parser = {"components.ner.factory": "beam_parser", "components.ner.learn_tokens": True}
     assert resolve_overrides(config, parser, architecture_accepts)["components.ner.learn_tokens"]
     with pytest.raises(BenchmarkError, match="learn_tokens"):

@@ -163,7 +163,21 @@ def test_saved_and_pickled_pipelines_keep_the_component(nlp, tmp_path):
     assert _ents(unpickled(_doc(unpickled, SENTENCES, starts=False))) == expected
 
 
-@pytest.mark.parametrize("setting", [{"max_piece_length": 0}, {"beam_width": 1}])
+def test_beam_width_1_is_greedy_ner():
+    tagged = []
+    for factory, config in (("ner", {}), ("sentence_beam_ner", {"beam_width": 1})):
+        fix_random_seed(0)
+        nlp = blank_with_vectors()
+        nlp.add_pipe(factory, name="ner", config={"model": MODEL, **config})
+        examples = [Example.from_dict(nlp.make_doc(t), {"entities": e}) for t, e in TRAIN]
+        optimizer = nlp.initialize(lambda examples=examples: examples)
+        for _ in range(50):
+            nlp.update(examples, sgd=optimizer)
+        tagged.append([_ents(doc) for doc in nlp.pipe(text for text, _ in TRAIN)])
+    assert any(tagged[0]) and tagged[1] == tagged[0]
+
+
+@pytest.mark.parametrize("setting", [{"max_piece_length": 0}, {"beam_width": 0}])
 def test_bad_settings_name_the_fix(setting):
     nlp = blank_with_vectors()
     with pytest.raises(ValueError, match=r"\[E043\].*" + list(setting)[0]):
