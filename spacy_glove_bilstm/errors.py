@@ -105,7 +105,7 @@ class Errors(metaclass=ErrorsWithCodes):
     )
     E043 = (
         "sentence_beam_ner: {name} must be {minimum} or more, got {value!r}. Set "
-        "[components.ner] beam_width = 4 (1 for greedy tagging) and max_piece_length = 100 "
+        "[components.ner] beam_width = 4 (1 for greedy tagging) and max_piece_length = 400 "
         "(tokens)."
     )
 

@@ -73,7 +73,7 @@ FACTORY_DEFAULTS: Dict[str, Any] = {
     "beam_width": 4,
     "beam_density": 0.01,
     "beam_update_prob": 0.5,
-    "max_piece_length": 100,
+    "max_piece_length": 400,
     "incorrect_spans_key": None,
     "scorer": {"@scorers": "spacy.ner_scorer.v1"},
 }
@@ -99,7 +99,7 @@ class SentenceBeamEntityRecognizer(EntityRecognizer):
         name: str = "ner",
         moves: Optional[Any] = None,
         *,
-        max_piece_length: int = 100,
+        max_piece_length: int = 400,
         beam_width: int = 4,
         **kwargs: Any,
     ) -> None:
