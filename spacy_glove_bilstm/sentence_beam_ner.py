@@ -20,6 +20,7 @@ from typing import Any, Callable, Dict, Iterable, List, Optional, Sequence, Tupl
 
 from spacy.attrs import ENT_IOB, ENT_KB_ID, ENT_TYPE
 from spacy.language import Language
+from spacy.pipeline import Sentencizer
 from spacy.pipeline.ner import DEFAULT_NER_MODEL, EntityRecognizer
 from spacy.tokens import Doc
 from spacy.vocab import Vocab
@@ -28,11 +29,8 @@ from thinc.api import Model
 from .errors import Errors
 from .readers import ENT_IOB_INSIDE, cut_points, span_docs
 
-# spaCy's Sentencizer's sentence-final characters, as tokens of their own.
-SENTENCE_FINAL = frozenset(
-    [".", "!", "?", "։", "؟", "۔", "܀", "܁", "܂", "।", "॥", "၊", "။", "።", "፧", "፨", "…"]
-    + ["。", "！", "？", "｡", "‼", "⁇", "⁈", "⁉", "‽", "﹒", "﹖", "﹗", "．", "？", "！"]
-)
+# Sentence-final characters: spaCy's Sentencizer's, as tokens of their own.
+SENTENCE_FINAL = frozenset(Sentencizer.default_punct_chars)
 _ENT_ATTRS = [ENT_IOB, ENT_TYPE, ENT_KB_ID]
 
 

@@ -2,7 +2,7 @@ import pickle
 
 import pytest
 import spacy
-from conftest import TRAIN, blank_with_vectors
+from conftest import TRAIN, blank_with_vectors, ner_config
 from spacy.tokens import Doc, Span
 from spacy.training import Example
 from thinc.api import fix_random_seed
@@ -10,13 +10,7 @@ from thinc.api import fix_random_seed
 from spacy_glove_bilstm.sentence_beam_ner import SentenceBeamEntityRecognizer, doc_pieces
 
 MODEL = {
-    "@architectures": "spacy.TransitionBasedParser.v2",
-    "state_type": "ner",
-    "extra_state_tokens": False,
-    "hidden_width": 16,
-    "maxout_pieces": 2,
-    "use_upper": True,
-    "nO": None,
+    **ner_config()["model"],
     "tok2vec": {
         "@architectures": "spacy_glove_bilstm.GloveBiLSTM.v2",
         "by_sentence": True,
