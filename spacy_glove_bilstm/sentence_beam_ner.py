@@ -12,7 +12,15 @@ shipped tok2vec encodes such Docs sentence by sentence, so a sentence tagged alo
 scores; the search keeps ``beam_width`` candidates per sentence instead of per Doc. Docs (or
 sentences) longer than ``max_piece_length`` without sentence starts are cut after sentence-final
 punctuation, else after other punctuation or whitespace, else at the limit; a preset entity is
-never cut. Training is ``beam_ner``'s. ``beam_width = 1`` is greedy ``ner``, Docs whole.
+never cut. ``beam_width = 1`` is greedy ``ner``, Docs whole.
+
+Training is ``beam_ner``'s, with one change for long Docs. spaCy's greedy update cuts Docs into
+pieces of about ``update_with_oracle_cut_size`` transitions (the oracle cut); its beam update
+follows every Doc to the end, so a batch of 200-token paragraphs takes 200 sequential steps. Here
+a beam update reads a training Doc longer than twice the cut size as pieces of at most that many
+tokens (its sentences, then cuts as above, never inside a gold or preset entity), each piece an
+Example of its own. Docs up to that length, all sentences of a ``SentenceCorpus`` but the longest,
+train exactly as in ``beam_ner``.
 """
 
 from collections import defaultdict
@@ -23,6 +31,7 @@ from spacy.language import Language
 from spacy.pipeline import Sentencizer
 from spacy.pipeline.ner import DEFAULT_NER_MODEL, EntityRecognizer
 from spacy.tokens import Doc
+from spacy.training import Example
 from spacy.vocab import Vocab
 from thinc.api import Model
 
@@ -116,6 +125,35 @@ class SentenceBeamEntityRecognizer(EntityRecognizer):
         kwargs = {key: self.cfg[key] for key in keys}
         return (self.vocab, self.model, self.name, self.moves), kwargs
 
+    def update_beam(
+        self,
+        examples: Iterable[Example],
+        *,
+        beam_width: int,
+        drop: float = 0.0,
+        sgd: Optional[Any] = None,
+        losses: Optional[Dict[str, float]] = None,
+        beam_density: float = 0.0,
+    ) -> Any:
+        """``beam_ner``'s beam update, on the Examples cut by ``training_pieces``."""
+        return super().update_beam(
+            training_pieces(list(examples), self.training_piece_length()),
+            beam_width=beam_width,
+            drop=drop,
+            sgd=sgd,
+            losses=losses,
+            beam_density=beam_density,
+        )
+
+    def training_piece_length(self) -> int:
+        """The longest Doc a beam update reads whole: twice ``update_with_oracle_cut_size``
+        (the greedy cut's longest piece); 0, no cut, where that is below 1 or where the model
+        listens to a shared tok2vec (a listener must see the Docs its tok2vec saw)."""
+        cut = int(self.cfg.get("update_with_oracle_cut_size", 0) or 0)
+        if cut < 1 or any("listener" in node.name for node in self.model.walk()):
+            return 0
+        return 2 * cut
+
     def predict(self, docs: Iterable[Doc]) -> Any:
         """``PieceBeams``; with ``beam_width = 1``, greedy ``ner``'s states."""
         docs = [docs] if isinstance(docs, Doc) else list(docs)
@@ -167,14 +205,47 @@ class SentenceBeamEntityRecognizer(EntityRecognizer):
         return scores
 
 
-def doc_pieces(doc: Doc, max_length: int) -> List[Tuple[int, int]]:
-    """Token ranges that cover ``doc``: its sentences (where a preset entity does not cross the
+def training_pieces(examples: Sequence[Example], max_length: int) -> List[Example]:
+    """``examples`` with every Example longer than ``max_length`` tokens (and > 0) replaced by
+    Examples of its pieces (``doc_pieces`` of the reference, never inside a gold or preset
+    entity). An Example whose predicted tokens differ from its reference's is kept whole."""
+    if max_length < 1:
+        return list(examples)
+    pieces: List[Example] = []
+    for example in examples:
+        predicted, reference = example.predicted, example.reference
+        if len(predicted) <= max_length or not _same_tokens(predicted, reference):
+            pieces.append(example)
+            continue
+        inside = _inside(predicted) | _inside(reference)
+        cuts = doc_pieces(reference, max_length, inside)
+        for x, y in zip(span_docs(predicted, cuts), span_docs(reference, cuts)):
+            x.has_unknown_spaces = predicted.has_unknown_spaces
+            y.has_unknown_spaces = reference.has_unknown_spaces
+            pieces.append(Example(x, y))
+    return pieces
+
+
+def _same_tokens(a: Doc, b: Doc) -> bool:
+    return len(a) == len(b) and all(x.text == y.text for x, y in zip(a, b))
+
+
+def _inside(doc: Doc) -> Any:
+    """Per token, whether it continues an entity (a cut before it would split one)."""
+    return doc.to_array([ENT_IOB]).reshape(-1) == ENT_IOB_INSIDE
+
+
+def doc_pieces(doc: Doc, max_length: int, inside: Optional[Any] = None) -> List[Tuple[int, int]]:
+    """Token ranges that cover ``doc``: its sentences (where an entity does not cross the
     start) if it has sentence starts, each range longer than ``max_length`` cut further (see
-    module); empty Docs have none."""
+    module); empty Docs have none. ``inside``: per token, whether a cut before it is barred
+    (default: it continues one of ``doc``'s entities)."""
     if len(doc) == 0:
         return []
-    bounds = [int(start) for start in cut_points(doc)] + [len(doc)]
-    inside = doc.to_array([ENT_IOB]).reshape(-1) == ENT_IOB_INSIDE
+    if inside is None:
+        inside = _inside(doc)
+    starts = [int(start) for start in cut_points(doc) if start == 0 or not inside[start]]
+    bounds = starts + [len(doc)]
     return [
         piece
         for start, end in zip(bounds, bounds[1:])

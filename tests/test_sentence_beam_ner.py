@@ -7,7 +7,11 @@ from spacy.tokens import Doc, Span
 from spacy.training import Example
 from thinc.api import fix_random_seed
 
-from spacy_glove_bilstm.sentence_beam_ner import SentenceBeamEntityRecognizer, doc_pieces
+from spacy_glove_bilstm.sentence_beam_ner import (
+    SentenceBeamEntityRecognizer,
+    doc_pieces,
+    training_pieces,
+)
 
 MODEL = {
     **ner_config()["model"],
@@ -169,6 +173,58 @@ def test_beam_width_1_is_greedy_ner():
             nlp.update(examples, sgd=optimizer)
         tagged.append([_ents(doc) for doc in nlp.pipe(text for text, _ in TRAIN)])
     assert any(tagged[0]) and tagged[1] == tagged[0]
+
+
+def _gold(nlp, sentences, entities):
+    words = [w for s in sentences for w in s]
+    doc = Doc(nlp.vocab, words=words, ents=entities)
+    return Example(Doc(nlp.vocab, words=words), doc)
+
+
+# Tokens 3-4 and 10-11: entities; token 4 continues one.
+GOLD_ENTS = ["O", "O", "O", "B-LOC", "I-LOC", "O", "O", "O", "O", "O", "B-LOC"] + ["O"] * 13
+
+
+def test_long_training_examples_are_cut_outside_gold_entities():
+    nlp = spacy.blank("en")
+    long = _gold(nlp, SENTENCES, GOLD_ENTS)
+    short = _gold(nlp, SENTENCES[2:3], ["B-LOC", "O", "O", "O"])
+    pieces = training_pieces([short, long], 4)
+    assert pieces[0] is short  # Examples up to the limit are passed on as they are
+    assert [len(p.reference) for p in pieces[1:]] == [3, 4, 4, 4, 4, 4, 1]
+    assert all(p.reference[0].ent_iob_ != "I" for p in pieces[1:])  # "New York" is not cut
+    assert [t.text for p in pieces[1:] for t in p.reference] == [t.text for t in long.reference]
+    ents = [(t.ent_iob_, t.ent_type_) for p in pieces[1:] for t in p.reference]
+    assert ents == [(t.ent_iob_, t.ent_type_) for t in long.reference]
+    assert all(len(p.predicted) == len(p.reference) and not p.predicted.ents for p in pieces[1:])
+    assert training_pieces([long], 0) == [long]
+    # Different tokens on the two sides: the Example is kept whole.
+    words = [w for s in SENTENCES for w in s]
+    predicted = Doc(nlp.vocab, words=words[:3] + ["New-York"] + words[5:])
+    words[3:5] = ["New", "-", "York"]
+    spaces = [word not in ("New", "-") for word in words]
+    retokenized = Example.from_dict(predicted, {"words": words, "spaces": spaces})
+    assert len(retokenized.predicted) == 23 and len(retokenized.reference) == 25
+    assert training_pieces([retokenized], 4) == [retokenized]
+
+
+def _beam_trained(cut, given_as_pieces_of=0):
+    """The lower layer's weights after beam updates on the long Example (or on its pieces)."""
+    fix_random_seed(0)
+    nlp = blank_with_vectors()
+    config = {"model": MODEL, "beam_update_prob": 1.0, "update_with_oracle_cut_size": cut}
+    nlp.add_pipe("sentence_beam_ner", name="ner", config=config)
+    examples = training_pieces([_gold(nlp, SENTENCES, GOLD_ENTS)], given_as_pieces_of)
+    optimizer = nlp.initialize(lambda: examples)
+    for _ in range(3):
+        nlp.update(examples, sgd=optimizer)
+    return nlp.get_pipe("ner").model.get_ref("lower").get_param("W")
+
+
+def test_beam_updates_read_long_docs_as_their_pieces():
+    cut = _beam_trained(4)  # pieces of at most 8 tokens
+    assert (cut == _beam_trained(4, given_as_pieces_of=8)).all()
+    assert not (cut == _beam_trained(100)).all()  # read whole: another model
 
 
 @pytest.mark.parametrize("setting", [{"max_piece_length": 0}, {"beam_width": 0}])
