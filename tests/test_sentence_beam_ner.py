@@ -208,11 +208,11 @@ def test_long_training_examples_are_cut_outside_gold_entities():
     assert training_pieces([retokenized], 4) == [retokenized]
 
 
-def _beam_trained(cut, given_as_pieces_of=0):
+def _beam_trained(max_piece_length, given_as_pieces_of=0):
     """The lower layer's weights after beam updates on the long Example (or on its pieces)."""
     fix_random_seed(0)
     nlp = blank_with_vectors()
-    config = {"model": MODEL, "beam_update_prob": 1.0, "update_with_oracle_cut_size": cut}
+    config = {"model": MODEL, "beam_update_prob": 1.0, "max_piece_length": max_piece_length}
     nlp.add_pipe("sentence_beam_ner", name="ner", config=config)
     examples = training_pieces([_gold(nlp, SENTENCES, GOLD_ENTS)], given_as_pieces_of)
     optimizer = nlp.initialize(lambda: examples)
@@ -221,9 +221,9 @@ def _beam_trained(cut, given_as_pieces_of=0):
     return nlp.get_pipe("ner").model.get_ref("lower").get_param("W")
 
 
-def test_beam_updates_read_long_docs_as_their_pieces():
-    cut = _beam_trained(4)  # pieces of at most 8 tokens
-    assert (cut == _beam_trained(4, given_as_pieces_of=8)).all()
+def test_beam_updates_read_long_docs_as_the_pieces_predict_tags():
+    cut = _beam_trained(8)
+    assert (cut == _beam_trained(8, given_as_pieces_of=8)).all()
     assert not (cut == _beam_trained(100)).all()  # read whole: another model
 
 
