@@ -232,3 +232,15 @@ def test_bad_settings_name_the_fix(setting):
     nlp = blank_with_vectors()
     with pytest.raises(ValueError, match=r"\[E043\].*" + list(setting)[0]):
         nlp.add_pipe("sentence_beam_ner", config={"model": MODEL, **setting})
+
+
+def test_a_listening_model_trains_on_whole_docs():
+    # A listener must see the Docs its tok2vec component saw, so its Examples are never cut.
+    nlp = blank_with_vectors()
+    nlp.add_pipe("tok2vec", config={"model": MODEL["tok2vec"]})
+    listener = {"@architectures": "spacy.Tok2VecListener.v1", "width": 16, "upstream": "*"}
+    config = {"model": {**MODEL, "tok2vec": listener}, "max_piece_length": 8}
+    ner = nlp.add_pipe("sentence_beam_ner", name="ner", config=config)
+    assert ner.training_piece_length() == 0
+    alone = blank_with_vectors().add_pipe("sentence_beam_ner", config=config | {"model": MODEL})
+    assert alone.training_piece_length() == 8
