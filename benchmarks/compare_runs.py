@@ -31,8 +31,7 @@ def entry_runs(report: Dict[str, Any], name: str, where: str) -> Runs:
     """Per dataset, one record per seed of entry ``name`` (folds pooled)."""
     result: Runs = {}
     for dataset, section in report["datasets"].items():
-        entries = [*section.get("systems", []), *section.get("ablations", [])]
-        found = [e for e in entries if e["name"] == name]
+        found = [e for e in _entries(section) if e["name"] == name]
         if not found:
             continue
         runs = [report["runs"][run_id] for run_id in found[0]["runs"] if run_id in report["runs"]]
