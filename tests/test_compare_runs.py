@@ -55,3 +55,28 @@ def test_missing_entries_and_other_docs_are_refused(tmp_path, capsys):
     main([f"{path}:new", "--against", f"{path}:new", "--markdown", str(tmp_path / "t.md")])
     assert "| mine:new − mine:new, test (seeds 0) | +0.0 [+0.0, +0.0]" in capsys.readouterr().out
     assert (tmp_path / "t.md").read_text(encoding="utf8").startswith("| | cv | bio | suite mean |")
+
+
+def test_a_rule_that_picks_a_config_per_dataset_is_scored_as_one_entry(tmp_path, capsys):
+    small, large, anchor = tmp_path / "small.json", tmp_path / "large.json", tmp_path / "a.json"
+    small.write_text(json.dumps(_report("small", {0: 3})), encoding="utf8")  # F 75
+    large.write_text(json.dumps(_report("large", {0: 9})), encoding="utf8")  # F 90
+    anchor.write_text(json.dumps(_report("anchor", {0: 1})), encoding="utf8")  # F 50
+    main([f"{small}:small@cv", f"{large}:large@bio", "--against", f"{anchor}:anchor"])
+    out = capsys.readouterr().out
+    assert "| small:small@cv + large:large@bio | 75.0 | 90.0 | 82.5 |" in out
+    assert "+25.0 [+25.0, +25.0] | +40.0 [+40.0, +40.0] | +32.5 [+32.5, +32.5]" in out
+    # A repeated --against makes each occurrence one reference, combined the same way.
+    main(
+        [f"{small}:small", "--against", f"{anchor}:anchor"]
+        + ["--against", f"{large}:large@cv", f"{anchor}:anchor@bio"]
+    )
+    out = capsys.readouterr().out
+    assert "| large:large@cv + a:anchor@bio | 90.0 | 50.0 | 70.0 |" in out
+    assert "| small:small − large:large@cv + a:anchor@bio, test (seeds 0) | -15.0" in out
+    with pytest.raises(SystemExit):
+        main([f"{small}:small", f"{large}:large@bio", "--against", f"{anchor}:anchor"])
+    assert "bio is given twice; use @DATASET" in capsys.readouterr().err
+    with pytest.raises(SystemExit):
+        main([f"{small}:small@nope", "--against", f"{anchor}:anchor"])
+    assert "'small' has no runs on nope; it has cv, bio" in capsys.readouterr().err
