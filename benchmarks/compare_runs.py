@@ -2,13 +2,11 @@
 
     python -m benchmarks.compare_runs NEW.json:beam-updates-1.0 \
         --against OLD.json:ours OLD.json:cnn_glove_cased [--markdown out.md]
-    python -m benchmarks.compare_runs SMALL.json:small@wnut16-cv OLD.json:ours@anatem \
-        --against OLD.json:cnn_glove_cased
+    python -m benchmarks.compare_runs SMALL.json:small@wnut16-cv,OLD.json:ours@anatem \
+        --against OLD.json:cnn_glove_cased SMALL.json:zeros@wnut16-cv,OLD.json:zeros@anatem
 
-Several specs limited to a dataset with ``@DATASET`` make one entry: the configs a rule picks
-per dataset (one for small training sets, one for larger), scored as one. The compared entry takes
-them as positional arguments; a reference takes them in its own ``--against``, repeated:
-``--against OLD.json:cnn_glove_cased --against SMALL.json:zeros@wnut16-cv OLD.json:zeros@anatem``.
+Specs limited to a dataset with ``@DATASET`` and joined by commas make one entry: the configs a
+rule picks per dataset (one for small training sets, one for larger), scored as one.
 
 A suite run is 99 trainings; a candidate measured later does not need the reference systems
 trained again where the runs reproduce (training is deterministic on one kind of CPU: rerun one
@@ -72,10 +70,11 @@ def _load(spec: str) -> Tuple[str, Runs]:
     return label, runs
 
 
-def combine(specs: Sequence[str]) -> Tuple[str, Runs]:
-    """One entry from several specs: each dataset's runs from the one spec that has them."""
+def combine(specs: str) -> Tuple[str, Runs]:
+    """One entry from comma-separated specs: each dataset's runs from the one spec that has
+    them."""
     labels, runs = [], {}  # type: List[str], Runs
-    for spec in specs:
+    for spec in specs.split(","):
         label, part = _load(spec)
         twice = [d for d in part if d in runs]
         if twice:
@@ -101,14 +100,6 @@ def _delta(result: Optional[Dict[str, Any]], split: str, share: bool = False) ->
     r = result[split]
     text = f"{r['d_f']:+.1f} [{r['low']:+.1f}, {r['high']:+.1f}]"
     return text + (f", P(Δ ≥ 2) {r['p_above_2']:.2f}" if share else "")
-
-
-def _references(specs: Sequence[str], combined: bool) -> List[Tuple[str, Runs]]:
-    """One reference per spec (``--against A B``), or, when ``--against`` is repeated, each
-    occurrence's specs combined into one."""
-    if combined or any("@" in spec.rpartition(":")[2] for spec in specs):
-        return [combine(specs)]
-    return [_load(spec) for spec in specs]
 
 
 def compare(mine: Tuple[str, Runs], references: Sequence[Tuple[str, Runs]]) -> str:
@@ -142,23 +133,15 @@ def compare(mine: Tuple[str, Runs], references: Sequence[Tuple[str, Runs]]) -> s
 def main(argv: Optional[Sequence[str]] = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument(
-        "mine", nargs="+", help="FILE.json:ENTRY[@DATASET] ..., the runs to compare, as one entry"
+        "mine", help="FILE.json:ENTRY, the runs to compare, or FILE.json:ENTRY@DATASET,... as one"
     )
     parser.add_argument(
-        "--against",
-        nargs="+",
-        action="append",
-        required=True,
-        help="FILE.json:ENTRY ...: each a reference; repeat --against for a reference made of "
-        "FILE.json:ENTRY@DATASET specs",
+        "--against", nargs="+", required=True, help="references, each written as mine is"
     )
     parser.add_argument("--markdown", type=Path, default=None, help="also write the table here")
     args = parser.parse_args(argv)
     try:
-        references = [
-            ref for specs in args.against for ref in _references(specs, len(args.against) > 1)
-        ]
-        table = compare(combine(args.mine), references)
+        table = compare(combine(args.mine), [combine(specs) for specs in args.against])
     except CompareError as err:
         parser.error(str(err))
     print(table)

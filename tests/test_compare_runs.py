@@ -62,20 +62,19 @@ def test_a_rule_that_picks_a_config_per_dataset_is_scored_as_one_entry(tmp_path,
     small.write_text(json.dumps(_report("small", {0: 3})), encoding="utf8")  # F 75
     large.write_text(json.dumps(_report("large", {0: 9})), encoding="utf8")  # F 90
     anchor.write_text(json.dumps(_report("anchor", {0: 1})), encoding="utf8")  # F 50
-    main([f"{small}:small@cv", f"{large}:large@bio", "--against", f"{anchor}:anchor"])
+    main([f"{small}:small@cv,{large}:large@bio", "--against", f"{anchor}:anchor"])
     out = capsys.readouterr().out
     assert "| small:small@cv + large:large@bio | 75.0 | 90.0 | 82.5 |" in out
     assert "+25.0 [+25.0, +25.0] | +40.0 [+40.0, +40.0] | +32.5 [+32.5, +32.5]" in out
-    # A repeated --against makes each occurrence one reference, combined the same way.
+    # A reference is combined the same way.
     main(
-        [f"{small}:small", "--against", f"{anchor}:anchor"]
-        + ["--against", f"{large}:large@cv", f"{anchor}:anchor@bio"]
+        [f"{small}:small", "--against", f"{anchor}:anchor", f"{large}:large@cv,{anchor}:anchor@bio"]
     )
     out = capsys.readouterr().out
     assert "| large:large@cv + a:anchor@bio | 90.0 | 50.0 | 70.0 |" in out
     assert "| small:small − large:large@cv + a:anchor@bio, test (seeds 0) | -15.0" in out
     with pytest.raises(SystemExit):
-        main([f"{small}:small", f"{large}:large@bio", "--against", f"{anchor}:anchor"])
+        main([f"{small}:small,{large}:large@bio", "--against", f"{anchor}:anchor"])
     assert "bio is given twice; use @DATASET" in capsys.readouterr().err
     with pytest.raises(SystemExit):
         main([f"{small}:small@nope", "--against", f"{anchor}:anchor"])
