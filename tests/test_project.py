@@ -151,6 +151,7 @@ def workflow(tmp_path_factory: pytest.TempPathFactory) -> Workflow:
     glove = write_user_glove(root / "my_glove.txt")
     user_vars = [f"--vars.{name}_file={data[name]}" for name in N_SENTENCES]
     user_vars.append(f"--vars.glove_file={glove}")
+    user_vars.append("--vars.beam_update_prob=0.5")  # edited text, not tweets
     first = project_run(path, ["all", ".", *user_vars], python)
     assert first.returncode == 0, first.stdout + first.stderr
     second = project_run(path, ["all", ".", *user_vars], python)
@@ -162,6 +163,8 @@ def workflow(tmp_path_factory: pytest.TempPathFactory) -> Workflow:
 def test_workflow_uses_user_files(workflow: Workflow) -> None:
     nlp = spacy.load(workflow.path / "training" / "model-best")
     assert nlp.vocab.vectors.shape == (N_GLOVE, 50)
+    # The project's default is 1.0 (its default data is tweets); the user's value reached training.
+    assert nlp.config["components"]["ner"]["beam_update_prob"] == 0.5
     for name, n in N_SENTENCES.items():
         docs = list(
             DocBin().from_disk(workflow.path / "corpus" / f"{name}.spacy").get_docs(nlp.vocab)
