@@ -58,7 +58,10 @@ def _load(spec: str) -> Tuple[str, Runs]:
     if not sep or not path:
         raise CompareError(f"'{spec}' is not FILE.json:ENTRY (e.g. suite.json:ours)")
     name, _, dataset = name.partition("@")
-    report = json.loads(Path(path).read_text(encoding="utf8"))
+    try:
+        report = json.loads(Path(path).read_text(encoding="utf8"))
+    except (OSError, ValueError) as err:
+        raise CompareError(f"{path}: not a benchmark report's JSON ({err})") from err
     runs = entry_runs(report, name, path)
     label = f"{Path(path).stem}:{name}"
     if dataset:
@@ -73,7 +76,8 @@ def _load(spec: str) -> Tuple[str, Runs]:
 def combine(specs: str) -> Tuple[str, Runs]:
     """One entry from comma-separated specs: each dataset's runs from the one spec that has
     them."""
-    labels, runs = [], {}  # type: List[str], Runs
+    labels: List[str] = []
+    runs: Runs = {}
     for spec in specs.split(","):
         label, part = _load(spec)
         twice = [d for d in part if d in runs]

@@ -79,3 +79,6 @@ def test_a_rule_that_picks_a_config_per_dataset_is_scored_as_one_entry(tmp_path,
     with pytest.raises(SystemExit):
         main([f"{small}:small@nope", "--against", f"{anchor}:anchor"])
     assert "'small' has no runs on nope; it has cv, bio" in capsys.readouterr().err
+    with pytest.raises(SystemExit):
+        main([f"{tmp_path / 'missing.json'}:small", "--against", f"{anchor}:anchor"])
+    assert "missing.json: not a benchmark report's JSON" in capsys.readouterr().err
