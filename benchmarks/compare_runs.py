@@ -2,11 +2,11 @@
 
     python -m benchmarks.compare_runs NEW.json:beam-updates-1.0 \
         --against OLD.json:ours OLD.json:cnn_glove_cased [--markdown out.md]
-    python -m benchmarks.compare_runs SMALL.json:small@wnut16-cv,OLD.json:ours@anatem \
-        --against OLD.json:cnn_glove_cased SMALL.json:zeros@wnut16-cv,OLD.json:zeros@anatem
+    python -m benchmarks.compare_runs TWEETS.json:tweets@wnut16-cv,OLD.json:ours@anatem \
+        --against OLD.json:cnn_glove_cased TWEETS.json:zeros@wnut16-cv,OLD.json:zeros@anatem
 
 Specs limited to a dataset with ``@DATASET`` and joined by commas make one entry: the configs a
-rule picks per dataset (one for small training sets, one for larger), scored as one.
+rule picks per dataset (one for tweets, one for edited text), scored as one.
 
 A suite run is 99 trainings; a candidate measured later does not need the reference systems
 trained again where the runs reproduce (training is deterministic on one kind of CPU: rerun one
